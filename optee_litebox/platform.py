@@ -45,3 +45,5 @@ class Platform:
     rng: Randomness
     clock: Clock
     log: LogSink
+    #: The device's hardware-unique key (16 bytes): every device-bound key derives from it.
+    huk: bytes = bytes(16)

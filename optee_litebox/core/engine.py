@@ -144,7 +144,7 @@ class Engine:
     # -- address-space mirror -------------------------------------------------------------
 
     def _on_map(self, region: Region) -> None:
-        ptr = ctypes.addressof(ctypes.c_char.from_buffer(region.buf))
+        ptr = ctypes.addressof(ctypes.c_char.from_buffer(region.buf)) + region.buf_offset
         err = uclib.uc_mem_map_ptr(self._uch, region.start, region.size, _uc_prot(region.prot), ptr)
         if err:
             raise EngineError(f"mapping {region.name} at 0x{region.start:x} failed: {err}")

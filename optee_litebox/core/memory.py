@@ -51,13 +51,18 @@ class Region:
     buf: mmap.mmap = field(repr=False)
     #: TA memory (image, stack, heap) as opposed to runtime-owned pages such as the exit stub.
     user: bool = True
-    #: Memory shared with a client (memref parameters): check_access_rights needs ANY_OWNER.
+    #: Not private to the TA (memref parameters, upstream VM_FLAGS_NONPRIV): checks
+    #: without TEE_MEMORY_ACCESS_ANY_OWNER refuse it.
     shared: bool = False
+    #: Secure-world memory (TA memory, TA-to-TA buffers) versus normal-world shared memory.
+    secure: bool = True
     #: Page protections when they differ inside the region (e.g. RELRO); page index -> prot.
     page_prot: dict[int, int] | None = field(default=None, repr=False)
+    #: Where the region starts inside buf (page aligned), for views into shared buffers.
+    buf_offset: int = 0
 
     def __post_init__(self) -> None:
-        self.view = memoryview(self.buf)
+        self.view = memoryview(self.buf)[self.buf_offset:self.buf_offset + self.size]
 
     @property
     def end(self) -> int:
@@ -83,7 +88,8 @@ class AddressSpace:
     # -- layout ---------------------------------------------------------------------------
 
     def map(self, start: int, size: int, prot: int, name: str, *, data: bytes | None = None,
-            user: bool = True, shared: bool = False, buf: mmap.mmap | None = None) -> Region:
+            user: bool = True, shared: bool = False, secure: bool = True,
+            buf: mmap.mmap | None = None, buf_offset: int = 0) -> Region:
         """Map size bytes (rounded up to pages) at page-aligned start, zero-filled."""
         if start & PAGE_MASK:
             raise ValueError(f"{name}: start 0x{start:x} is not page aligned")
@@ -92,9 +98,10 @@ class AddressSpace:
             raise ValueError(f"{name}: [0x{start:x}, 0x{start + size:x}) overlaps a mapping")
         if buf is None:
             buf = mmap.mmap(-1, size)
-        elif len(buf) < size:
-            raise ValueError(f"{name}: buffer smaller than the mapping")
-        region = Region(start, size, prot, name, buf, user=user, shared=shared)
+        elif buf_offset & PAGE_MASK or len(buf) < buf_offset + size:
+            raise ValueError(f"{name}: buffer does not cover the mapping")
+        region = Region(start, size, prot, name, buf, user=user, shared=shared, secure=secure,
+                        buf_offset=buf_offset)
         if data:
             region.view[: len(data)] = data
         i = bisect.bisect(self._starts, start)
@@ -163,12 +170,13 @@ class AddressSpace:
 
     # -- checked access -------------------------------------------------------------------
 
-    def _span(self, addr: int, size: int, need: int, access: str) -> Region:
+    def _span(self, addr: int, size: int, need: int, access: str, private: bool = False) -> Region:
         """The single region holding [addr, addr+size) with `need` protection on every page."""
         if addr < 0 or size < 0 or addr + size > 1 << 64:
             raise GuestMemoryError(addr, size, access)
         region = self.region_at(addr)
-        if region is None or addr + size > region.end or not region.user:
+        if region is None or addr + size > region.end or not region.user or \
+                (private and region.shared):
             raise GuestMemoryError(addr, size, access)
         if region.page_prot is None:
             if region.prot & need != need:
@@ -179,13 +187,19 @@ class AddressSpace:
                     raise GuestMemoryError(addr, size, access)
         return region
 
-    def _spans(self, addr: int, size: int, need: int, access: str) -> list[tuple[Region, int, int]]:
-        """Split [addr, addr+size) over adjacent regions (e.g. .text followed by .data)."""
+    def _spans(self, addr: int, size: int, need: int, access: str,
+               private: bool = False) -> list[tuple[Region, int, int]]:
+        """Split [addr, addr+size) over adjacent regions (e.g. .text followed by .data).
+
+        private=True (upstream's copy_*_user_private) accepts only memory private to the
+        TA, which must then lie inside one mapping.
+        """
         try:
-            region = self._span(addr, size, need, access)
+            region = self._span(addr, size, need, access, private)
             return [(region, addr - region.start, size)]
         except GuestMemoryError:
-            pass
+            if private:
+                raise
         out: list[tuple[Region, int, int]] = []
         cur, left = addr, size
         while left > 0:
@@ -199,30 +213,31 @@ class AddressSpace:
             left -= n
         return out
 
-    def read(self, addr: int, size: int) -> bytes:
-        """Copy size bytes in from TA memory the TA may read."""
+    def read(self, addr: int, size: int, *, private: bool = False) -> bytes:
+        """Copy size bytes in from TA memory the TA may read (upstream copy_from_user)."""
         if size == 0:
             return b""
         region = self.region_at(addr)
         if region is not None and addr + size <= region.end and region.user and \
-                region.page_prot is None and region.prot & PROT_READ:
+                region.page_prot is None and region.prot & PROT_READ and not (private and region.shared):
             off = addr - region.start
             return bytes(region.view[off:off + size])
-        return b"".join(bytes(r.view[o:o + n]) for r, o, n in self._spans(addr, size, PROT_READ, "read"))
+        return b"".join(bytes(r.view[o:o + n])
+                        for r, o, n in self._spans(addr, size, PROT_READ, "read", private))
 
-    def write(self, addr: int, data: bytes | bytearray | memoryview) -> None:
-        """Copy data out to TA memory the TA may write."""
+    def write(self, addr: int, data: bytes | bytearray | memoryview, *, private: bool = False) -> None:
+        """Copy data out to TA memory the TA may write (upstream copy_to_user)."""
         size = len(data)
         if size == 0:
             return
         region = self.region_at(addr)
         if region is not None and addr + size <= region.end and region.user and \
-                region.page_prot is None and region.prot & PROT_WRITE:
+                region.page_prot is None and region.prot & PROT_WRITE and not (private and region.shared):
             off = addr - region.start
             region.view[off:off + size] = data
             return
         pos = 0
-        for r, o, n in self._spans(addr, size, PROT_WRITE, "write"):
+        for r, o, n in self._spans(addr, size, PROT_WRITE, "write", private):
             r.view[o:o + n] = data[pos:pos + n]
             pos += n
 
@@ -250,22 +265,6 @@ class AddressSpace:
                 return bytes(out + chunk[:nul])
             out += chunk
         return bytes(out)
-
-    def check_access(self, addr: int, size: int, need: int, *, allow_shared: bool) -> bool:
-        """Whether every page of [addr, addr+size) is TA memory with `need` protection.
-
-        allow_shared=False denies pages shared with a client (memref parameters), as
-        upstream does when TEE_MEMORY_ACCESS_ANY_OWNER is absent.
-        """
-        if size == 0:
-            size = 1
-        if addr < 0 or addr + size > 1 << 64:
-            return False
-        try:
-            spans = self._spans(addr, size, need, "check")
-        except GuestMemoryError:
-            return False
-        return allow_shared or not any(r.shared for r, _, _ in spans)
 
     # -- runtime-side access (ignores TA permissions, still bounds-checked) ---------------
 

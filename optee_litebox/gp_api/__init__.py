@@ -1,0 +1,11 @@
+"""North: OP-TEE's syscall ABI with the semantics of OP-TEE's kernel.
+
+One module per syscall family; each handler is registered by number in ``registry``
+and receives a narrow ``SyscallContext``. Importing this package registers them all.
+"""
+from . import access, cancel, properties, rng, ta_core, time  # noqa: F401  (registration)
+from .context import ClientIdentity, SessionState, SyscallContext, TaIdentity
+from .registry import REGISTRY, build_table, implemented
+
+__all__ = ["REGISTRY", "build_table", "implemented", "SyscallContext", "SessionState",
+           "TaIdentity", "ClientIdentity"]
