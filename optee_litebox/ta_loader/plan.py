@@ -50,6 +50,7 @@ class Relocation:
     addend: int
     symbol: str = ""  # empty for RELATIVE
     weak: bool = False  # the referenced symbol is weak (may stay unresolved, value 0)
+    sym_value: int | None = None  # link-time value if this module defines the symbol, else None
 
 
 @dataclass(frozen=True)
