@@ -279,6 +279,10 @@ class Engine:
             self._running = False
         return self._outcome(err)
 
+    @property
+    def running(self) -> bool:
+        return self._running
+
     def interrupt(self) -> None:
         """Stop a running entry from another thread (cancellation of a runaway TA)."""
         self._interrupted.set()

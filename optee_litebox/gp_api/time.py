@@ -5,15 +5,20 @@ from ..abi.params import TEE_TIME
 from ..abi.props import UTEE_TIME_CAT_REE, UTEE_TIME_CAT_SYSTEM, UTEE_TIME_CAT_TA_PERSISTENT
 from ..abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_OVERFLOW,
                            TEE_ERROR_TIME_NOT_SET, TEE_SUCCESS)
-from .context import SyscallContext
+from ..platform import Clock
+from .context import SyscallContext, TeeServices
 from .registry import syscall
 
 _MAX_MS = (1 << 32) * 1000  # TEE_Time holds u32 seconds
 
 
-def system_time_ms(ctx: SyscallContext) -> int:
+def tee_system_time_ms(clock: Clock, services: TeeServices) -> int:
     """Milliseconds since this TEE started (upstream: CNTPCT / CNTFRQ since boot)."""
-    return (ctx.platform.clock.monotonic_ns() - ctx.services.boot_ns) // 1_000_000
+    return (clock.monotonic_ns() - services.boot_ns) // 1_000_000
+
+
+def system_time_ms(ctx: SyscallContext) -> int:
+    return tee_system_time_ms(ctx.platform.clock, ctx.services)
 
 
 def _pack(ms: int) -> bytes:

@@ -1,0 +1,127 @@
+"""Mapping loaded modules into a TA address space, as ldelf does upstream.
+
+Each PT_LOAD segment becomes its own mapping with the segment's permissions (so access
+checks see the same region boundaries as on OP-TEE), relocated in host memory before it
+is mapped. ``__elf_phdr_info`` is filled with one ``dl_phdr_info`` per module, main TA
+first, pointing at program headers kept in a runtime-owned page, as ldelf's heap does.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..core.memory import (PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace, Region,
+                           page_down, page_up)
+from ..errors import LoaderError
+from ..ta_loader.plan import LoadPlan, Symbol
+from ..ta_loader.relocate import relocated_image
+
+#: struct dl_phdr_info (aarch64): addr, name, phdr, phnum(u16)+pad, adds, subs, tls_modid, tls_data
+DL_PHDR_INFO = struct.Struct("<QQQH6xQQQQ")
+#: struct __elf_phdr_info { u32 reserved; u16 count; u8 reserved2; char zero; dl_phdr_info *dlpi; }
+ELF_PHDR_INFO = struct.Struct("<IHBxQ")
+
+
+@dataclass
+class LoadedModule:
+    plan: LoadPlan
+    base: int
+    regions: list[Region] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    @property
+    def end(self) -> int:
+        return self.base + self.plan.image_size
+
+    def contains(self, addr: int) -> bool:
+        return self.base <= addr < self.end
+
+    def symbolize(self, addr: int) -> str:
+        """'module!symbol+0x1c', or 'module+0x1234' when no symbol covers addr."""
+        found = self.plan.symbol_at(addr - self.base)
+        if found is None:
+            return f"{self.name}+0x{addr - self.base:x}"
+        sym, off = found
+        return f"{self.name}!{sym.name}+0x{off:x}"
+
+    def lookup(self, name: str) -> int | None:
+        sym: Symbol | None = self.plan.lookup(name)
+        return None if sym is None else self.base + sym.value
+
+
+def segment_prot(flags: int) -> int:
+    prot = PROT_READ if flags & 4 else 0
+    if flags & 2:
+        prot |= PROT_WRITE
+    if flags & 1:
+        prot |= PROT_EXEC
+    return prot
+
+
+def map_module(mem: AddressSpace, plan: LoadPlan, base: int,
+               resolve: Callable[[str], int | None]) -> LoadedModule:
+    """Relocate plan for base and map each segment; on failure nothing stays mapped."""
+    if base & (PAGE_SIZE - 1):
+        raise LoaderError(f"{plan.name}: load base 0x{base:x} is not page aligned")
+    images = relocated_image(plan, base, resolve)
+    module = LoadedModule(plan, base)
+    try:
+        for i, seg in enumerate(plan.segments):
+            start = page_down(base + seg.vaddr)
+            end = page_up(base + seg.vaddr + seg.memsz)
+            prot = segment_prot(seg.flags)
+            if prot & PROT_WRITE and prot & PROT_EXEC:
+                raise LoaderError(f"{plan.name}: segment {i} is writable and executable")
+            if mem.overlaps(start, end - start):
+                raise LoaderError(f"{plan.name}: segment {i} shares a page with another mapping")
+            region = mem.map(start, end - start, prot, f"{plan.name}[{i}]")
+            data = images[i]
+            off = base + seg.vaddr - start
+            region.view[off:off + len(data)] = data
+            module.regions.append(region)
+    except BaseException:
+        unmap_module(mem, module)
+        raise
+    return module
+
+
+def unmap_module(mem: AddressSpace, module: LoadedModule) -> None:
+    for region in module.regions:
+        mem.unmap(region)
+    module.regions.clear()
+
+
+def write_phdr_info(mem: AddressSpace, modules: list[LoadedModule], lo: int, hi: int) -> Region | None:
+    """ta_elf_set_elf_phdr_info(): describe every module to libutee's dl_iterate_phdr.
+
+    Returns the runtime-owned page holding the array, or None for a TA without the symbol.
+    """
+    main = modules[0]
+    if main.plan.elf_phdr_info_vaddr is None:
+        return None
+    info_va = main.base + main.plan.elf_phdr_info_vaddr
+    reserved, _count, _r2, _dlpi = ELF_PHDR_INFO.unpack(mem.peek(info_va, ELF_PHDR_INFO.size))
+    if reserved:
+        raise LoaderError(f"{main.name}: __elf_phdr_info.reserved is not zero")
+    size = DL_PHDR_INFO.size * len(modules) + sum(len(m.plan.phdrs) + 16 for m in modules)
+    region = mem.map(mem.find_free(size, lo, hi), size, PROT_READ | PROT_WRITE, "[ldelf heap]")
+    dlpi = region.start
+    cursor = dlpi + DL_PHDR_INFO.size * len(modules)
+    tls_modid = 1
+    for i, module in enumerate(modules):
+        phdr_va = cursor
+        mem.poke(phdr_va, module.plan.phdrs)
+        cursor = (cursor + len(module.plan.phdrs) + 15) & ~15
+        tls = module.plan.tls
+        modid = 0
+        if tls is not None:
+            modid, tls_modid = tls_modid, tls_modid + 1
+        entry = DL_PHDR_INFO.pack(module.base, info_va + 7, phdr_va, module.plan.phnum, 1, 0,
+                                  modid, tls.vaddr if tls else 0)
+        mem.poke(dlpi + i * DL_PHDR_INFO.size, entry)
+    mem.poke(info_va, ELF_PHDR_INFO.pack(0, len(modules), 0, dlpi))
+    return region

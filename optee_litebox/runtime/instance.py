@@ -1,0 +1,123 @@
+"""One TA instance (upstream: a user TA context): its address space, CPU and entry calls."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from ..abi.params import UTEE_PARAMS
+from ..abi.results import TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, TEE_ORIGIN_TRUSTED_APP
+from ..core.engine import Engine
+from ..core.exits import Outcome
+from ..core.memory import PROT_READ, PROT_WRITE, AddressSpace, page_up
+from ..gp_api import SessionState, SyscallContext, TaIdentity, build_table
+from ..gp_api.context import TeeServices
+from ..platform import Platform
+from ..ta_loader import TaImage
+from .crash import CrashReport, build_report, symbolize
+from .image import LoadedModule, map_module, write_phdr_info
+from .params import (Param, map_params, normalize, pack_utee_params, unmap_params,
+                     update_from_utee_params)
+
+#: Address-space layout of a TA instance (upstream randomizes; we stay reproducible).
+#: The low bits of each area's page number differ so that the image, the stack and the
+#: parameters do not evict each other from the engine's direct-mapped TLB.
+TA_BASE = 0x4000_0000
+LDELF_AREA = (0x2008_0000, 0x3000_0000)
+STACK_AREA = (0x700C_0000, 0x7800_0000)
+PARAM_AREA = (0x800A_0000, 0xC000_0000)
+#: sizeof(struct utee_params) rounded up to the stack alignment (16).
+UTEE_PARAMS_SLOT = (UTEE_PARAMS.size + 15) & ~15
+
+
+class TaInstance:
+    """A loaded TA with its sessions' shared state; entries are serialized by the caller."""
+
+    def __init__(self, image: TaImage, platform: Platform, services: TeeServices, *,
+                 base: int = TA_BASE, on_crash: Callable[[CrashReport], None] | None = None) -> None:
+        head = image.plan.ta_head
+        if head is None:
+            raise ValueError(f"{image.name} is a TA library, not a TA")
+        self.image = image
+        self.uuid = head.uuid
+        self.flags = head.flags
+        self.name = image.name
+        self.platform = platform
+        self.on_crash = on_crash
+        self.mem = AddressSpace()
+        self.engine = Engine(self.mem)
+        self.modules: list[LoadedModule] = []
+        main = map_module(self.mem, image.plan, base, self._resolve)
+        self.modules.append(main)
+        write_phdr_info(self.mem, self.modules, *LDELF_AREA)
+        stack_size = max(head.stack_size, 1)
+        stack_start = self.mem.find_free(page_up(stack_size), *STACK_AREA)
+        self.mem.map(stack_start, stack_size, PROT_READ | PROT_WRITE, "[stack]")
+        self.stack = (stack_start, stack_start + page_up(stack_size))
+        self.stack_top = stack_start + stack_size  # upstream: not rounded to a page
+        self.entry = base + image.plan.entry
+        self.ctx = SyscallContext(self.mem, platform, TaIdentity(self.uuid, self.flags, self.name),
+                                  services, log=self._log)
+        self.engine.syscalls, self.engine.unknown_syscall = build_table(self.ctx)
+        #: Lifecycle state kept by the TEE (tee_ta_ctx fields).
+        self.ref_count = 0
+        self.panicked = False
+        self.crash: CrashReport | None = None
+        self.lock = threading.RLock()  # one entry at a time (upstream: ctx->busy)
+
+    def _resolve(self, name: str) -> int | None:
+        for module in self.modules:
+            addr = module.lookup(name)
+            if addr is not None:
+                return addr
+        return None
+
+    def _log(self, text: str) -> None:
+        self.platform.log.ta_log(str(self.uuid), text)
+
+    def enter(self, func: int, session: SessionState, cmd: int,
+              params: list[Param] | None) -> tuple[int, int]:
+        """user_ta_enter(): run one entry; returns (TEE_Result, origin).
+
+        Memrefs are mapped for the call and unmapped after it; output values and sizes
+        are copied back into params. A panic or abort marks the instance dead.
+        """
+        if self.panicked:
+            return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE
+        ops = normalize(params)
+        mapped = map_params(self.mem, ops, *PARAM_AREA)
+        try:
+            sp = self.stack_top - UTEE_PARAMS_SLOT
+            self.mem.poke(sp, pack_utee_params(mapped))
+            self.ctx.session = session
+            outcome = self.engine.call(self.entry, func, session.id, sp, cmd, sp)
+            if outcome.kind == "return":
+                update_from_utee_params(ops, self.mem.peek(sp, UTEE_PARAMS.size))
+                if params is not None:
+                    for i, p in enumerate(params):
+                        p.a, p.b, p.size = ops[i].a, ops[i].b, ops[i].size
+                return outcome.result, TEE_ORIGIN_TRUSTED_APP
+            self._died(outcome)
+            return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE
+        finally:
+            self.ctx.session = None
+            unmap_params(self.mem, mapped)
+            session.cancel = False
+            session.cancel_mask = True
+
+    def _died(self, outcome: Outcome) -> None:
+        self.panicked = True
+        self.crash = build_report(str(self.uuid), self.name, outcome, self.mem, self.modules,
+                                  self.stack)
+        self.platform.log.tee_log("E", self.crash.text)
+        if self.on_crash is not None:
+            self.on_crash(self.crash)
+
+    def engine_busy(self) -> bool:
+        """An entry of this instance is running (a TA-to-TA loop back into it)."""
+        return self.engine.running
+
+    def symbolize(self, addr: int) -> str:
+        return symbolize(self.modules, addr)
+
+    def close(self) -> None:
+        self.engine.close()
