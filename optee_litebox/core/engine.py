@@ -324,11 +324,14 @@ class Engine:
         try:
             if region is None:
                 uc.mem_map(page, PAGE_SIZE, _u.UC_PROT_READ | _u.UC_PROT_WRITE)
-            self._pages[page] = PROT_READ | PROT_WRITE
+            else:
+                uc.mem_protect(page, PAGE_SIZE, _u.UC_PROT_ALL)
+            self._pages[page] = PROT_READ | PROT_WRITE | PROT_EXEC  # the code may live there too
             self._flush_tlb()
             hook = uc.hook_add(_u.UC_HOOK_MEM_READ | _u.UC_HOOK_MEM_WRITE,
                                lambda _uc, _acc, addr, _size, _val, _ud: seen.append(addr),
                                begin=page, end=page + PAGE_SIZE - 1)
+            uc.ctl_flush_tb()  # hooks reach only code translated after they were added
             try:
                 uc.emu_start(uc.reg_read(_a.UC_ARM64_REG_PC), 0, count=1)
             except _u.UcError:
@@ -341,6 +344,7 @@ class Engine:
                 self._pages.pop(page, None)
             else:
                 self._pages[page] = region.prot_at(page)
+                uc.mem_protect(page, PAGE_SIZE, _uc_prot(region.prot))
                 self.mem.poke(page, saved or b"")
             self._flush_tlb()
             uc.ctl_flush_tb()

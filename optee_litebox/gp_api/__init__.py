@@ -3,7 +3,7 @@
 One module per syscall family; each handler is registered by number in ``registry``
 and receives a narrow ``SyscallContext``. Importing this package registers them all.
 """
-from . import access, cancel, properties, rng, ta_core, time  # noqa: F401  (registration)
+from . import access, cache, cancel, properties, rng, ta_core, time  # noqa: F401  (registration)
 from .context import ClientIdentity, SessionState, SyscallContext, TaIdentity
 from .registry import REGISTRY, build_table, implemented
 
