@@ -266,7 +266,8 @@ class _ElfReader:
         link = sec[6]
         if not 0 < link < len(self.sections):
             raise LoaderError(f"{what}: string table index {link} out of range")
-        return (self.table_bytes(sec, "symbol table"),
+        raw = self.table_bytes(sec, "symbol table")
+        return (raw[:len(raw) - len(raw) % SYM.size],
                 self.table_bytes(self.sections[link], "string table"))
 
     def read_dynsyms(self) -> tuple[list[Symbol], tuple[bytes, bytes]]:
@@ -373,16 +374,19 @@ class _ElfReader:
         nsyms = len(symraw) // SYM.size
         # Highest segment first: the first one starting at or below a place is the only
         # one that can hold it.
-        spans = [(s.vaddr, s.vaddr + s.memsz - 8) for s in reversed(self.segments)]
+        spans = [(s.vaddr, s.vaddr + s.memsz - 8, s.writable) for s in reversed(self.segments)]
         for r_offset, r_info, addend in RELA.iter_unpack(raw):
             rtype = r_info & 0xFFFFFFFF
             if rtype == R_AARCH64_NONE:
                 continue
             if rtype not in SUPPORTED_RELOCS:
                 raise LoaderError(f"unsupported relocation {reloc_name(rtype)} at 0x{r_offset:x}")
-            for lo, hi in spans:
+            for lo, hi, writable in spans:
                 if lo <= r_offset:
                     if r_offset <= hi:
+                        if not writable:  # ldelf maps it read-only, then faults writing it
+                            raise LoaderError(f"{reloc_name(rtype)} at 0x{r_offset:x} targets "
+                                              f"a read-only segment")
                         break
                     raise LoaderError(f"{reloc_name(rtype)} at 0x{r_offset:x} is outside "
                                       f"every segment")
