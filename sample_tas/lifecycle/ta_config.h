@@ -14,7 +14,7 @@
 #define TA_DESCRIPTION "litebox sample: lifecycle, single instance, single session"
 #elif LIFECYCLE_VARIANT == 3
 #define TA_UUID { 0x6a6b5324, 0x8f50, 0x418c, \
-		  { 0xa5, 0x2f, 0x3e, 0xe2, 0xe8, 0xa3, 0xe8, 0x3e } }
+		  { 0xa5, 0x2f, 0x3e, 0xe2, 0x4e, 0x2e, 0x8a, 0x3e } }
 #define TA_FLAGS 0
 #define TA_DESCRIPTION "litebox sample: lifecycle, multi instance"
 #else
