@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import sys
-import threading
 import traceback
 from typing import Callable, Sequence
 
@@ -84,7 +83,7 @@ class Engine:
         self._fault: tuple[str, int | None, int] | None = None
         self._running = False
         self._drop = False
-        self._interrupted = threading.Event()
+        self._interrupted = False
         self._setup_ctypes()
         self._setup_el0()
         self.mem.on_map = self._on_map
@@ -105,8 +104,13 @@ class Engine:
         self._arg_ids = (ctypes.c_int * 8)(*range(_X0, _X0 + 8))
         self._arg_ptrs = (ctypes.c_void_p * 8)(
             *[ctypes.addressof(self._args) + 8 * i for i in range(8)])
-        n = len(_REG_IDS) - 1  # all but PSTATE: zeroed on every entry like upstream
-        self._zero_ids = (ctypes.c_int * (n + 32))(*_REG_IDS[:n], *range(
+        # Every entry writes all GPRs (x0-x3 and SP set, the rest zero, like upstream's
+        # thread_enter_user_mode), NZCV and the FP/SIMD registers in one batch.
+        ids = [r for r in _REG_IDS if r not in (_a.UC_ARM64_REG_PSTATE, _a.UC_ARM64_REG_PC)]
+        ids.append(_a.UC_ARM64_REG_NZCV)
+        n = len(ids)
+        self._sp_slot = ids.index(_a.UC_ARM64_REG_SP)
+        self._zero_ids = (ctypes.c_int * (n + 32))(*ids, *range(
             _a.UC_ARM64_REG_Q0, _a.UC_ARM64_REG_Q0 + 32))
         self._zero_vals = (ctypes.c_uint64 * 2 * (n + 32))()
         self._zero_ptrs = (ctypes.c_void_p * (n + 32))(
@@ -262,16 +266,13 @@ class Engine:
         if self._running:
             raise EngineError("re-entrant call into the same TA address space")
         uch = self._uch
+        vals = self._zero_vals  # slot i holds register i of _zero_ids (16 bytes each)
+        vals[0][0], vals[1][0], vals[2][0], vals[3][0] = x0, x1, x2, x3
+        vals[self._sp_slot][0] = sp
         uclib.uc_reg_write_batch(uch, self._zero_ids, self._zero_ptrs, self._zero_n)
-        for reg, value in ((_X0, x0), (_X0 + 1, x1), (_X0 + 2, x2), (_X0 + 3, x3),
-                           (_a.UC_ARM64_REG_SP, sp)):
-            self._val.value = value
-            uclib.uc_reg_write(uch, reg, self._pval)
-        self._val.value = 0  # flags clear; the CPU stays at EL0 from _drop_to_el0
-        uclib.uc_reg_write(uch, _a.UC_ARM64_REG_NZCV, self._pval)
         self._exit = None
         self._fault = None
-        self._interrupted.clear()
+        self._interrupted = False
         self._running = True
         try:
             err = uclib.uc_emu_start(uch, pc, 0, 0, 0)
@@ -285,7 +286,7 @@ class Engine:
 
     def interrupt(self) -> None:
         """Stop a running entry from another thread (cancellation of a runaway TA)."""
-        self._interrupted.set()
+        self._interrupted = True
         if self._running:
             uclib.uc_emu_stop(self._uch)
 
@@ -304,7 +305,7 @@ class Engine:
             if addr is not None and kind.startswith("data abort"):
                 addr = self._precise_address(addr)
             return Outcome("fault", 0, fault=self.fault_info(kind, addr))
-        if self._interrupted.is_set():
+        if self._interrupted:
             return Outcome("fault", 0, fault=self.fault_info("interrupted by the runtime", None))
         if err:
             return Outcome("fault", 0, fault=self.fault_info(f"engine stopped: {uclib.uc_strerror(err).decode()}", None))

@@ -15,8 +15,8 @@ from ..platform import Platform
 from ..ta_loader import TaImage
 from .crash import CrashReport, build_report, symbolize
 from .image import LoadedModule, map_module, write_phdr_info
-from .params import (Param, map_params, normalize, pack_utee_params, unmap_params,
-                     update_from_utee_params)
+from .params import (Param, has_outputs, map_params, normalize, pack_utee_params,
+                     unmap_params, update_from_utee_params)
 
 #: Address-space layout of a TA instance (upstream randomizes; we stay reproducible).
 #: The low bits of each area's page number differ so that the image, the stack and the
@@ -41,6 +41,7 @@ class TaInstance:
         self.uuid = head.uuid
         self.flags = head.flags
         self.name = image.name
+        self._uuid_str = str(self.uuid)
         self.platform = platform
         self.on_crash = on_crash
         self.mem = AddressSpace()
@@ -72,7 +73,7 @@ class TaInstance:
         return None
 
     def _log(self, text: str) -> None:
-        self.platform.log.ta_log(str(self.uuid), text)
+        self.platform.log.ta_log(self._uuid_str, text)
 
     def enter(self, func: int, session: SessionState, cmd: int,
               params: list[Param] | None) -> tuple[int, int]:
@@ -91,10 +92,8 @@ class TaInstance:
             self.ctx.session = session
             outcome = self.engine.call(self.entry, func, session.id, sp, cmd, sp)
             if outcome.kind == "return":
-                update_from_utee_params(ops, self.mem.peek(sp, UTEE_PARAMS.size))
-                if params is not None:
-                    for i, p in enumerate(params):
-                        p.a, p.b, p.size = ops[i].a, ops[i].b, ops[i].size
+                if params and has_outputs(mapped.types):
+                    update_from_utee_params(params, self.mem.peek(sp, UTEE_PARAMS.size))
                 return outcome.result, TEE_ORIGIN_TRUSTED_APP
             self._died(outcome)
             return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE

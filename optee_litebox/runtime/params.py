@@ -10,7 +10,7 @@ from __future__ import annotations
 import mmap
 from dataclasses import dataclass, field
 
-from ..abi.params import (MEMREF_TYPES, TEE_NUM_PARAMS, TEE_PARAM_TYPE_MEMREF_INOUT,
+from ..abi.params import (MEMREF_TYPES, OUTPUT_TYPES, TEE_NUM_PARAMS, TEE_PARAM_TYPE_MEMREF_INOUT,
                           TEE_PARAM_TYPE_MEMREF_INPUT, TEE_PARAM_TYPE_MEMREF_OUTPUT,
                           TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_VALUE_INOUT,
                           TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_VALUE_OUTPUT, UTEE_PARAMS,
@@ -180,6 +180,10 @@ def pack_utee_params(mapped: MappedParams) -> bytes:
     return UTEE_PARAMS.pack(mapped.types, *mapped.vals)
 
 
+def has_outputs(types: int) -> bool:
+    return any(param_type_get(types, i) in OUTPUT_TYPES for i in range(TEE_NUM_PARAMS))
+
+
 def update_from_utee_params(params: list[Param], raw: bytes) -> None:
     """update_from_utee_param(): output values and memref sizes as the TA left them.
 
@@ -188,7 +192,7 @@ def update_from_utee_params(params: list[Param], raw: bytes) -> None:
     """
     _, *vals = UTEE_PARAMS.unpack(raw)
     for i, p in enumerate(params):
-        t = param_type_get(pack_types(params), i)
+        t = p.type
         if t in (TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_PARAM_TYPE_MEMREF_INOUT):
             p.size = vals[2 * i + 1] & MASK64
         elif t in (TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_VALUE_INOUT):
