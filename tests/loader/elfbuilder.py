@@ -64,6 +64,7 @@ class TaSpec:
     ta_head_depr_entry: int = 0xFFFFFFFFFFFFFFFF
     relocs: bool = True  # False: no relocation entries at all
     shared_page: bool = False  # library only: RW segment starts in the text's last page
+    decoy_after_props: bool = False  # a property-shaped, unrelocated entry after ta_props[]
 
 
 def _align(v: int, a: int) -> int:
@@ -161,6 +162,8 @@ def build_ta(spec: TaSpec | None = None) -> bytes:
     rela_got = rw.add(bytes(24 * n_got_rela), 8)
     tdata = rw.add(b"TLSDATA\0", 16) if s.tls else None
     props_arr = rw.add(bytes(24 * len(prop_entries)), 8)
+    if s.decoy_after_props and prop_entries:
+        rw.add(struct.pack("<QI4xQ", prop_entries[-1][0], 0, prop_entries[-1][2]), 8)
     ptrs = rw.add(bytes(8 * (s.n_relative + 2)), 8)
     export_addrs = {e: rw.add(struct.pack("<Q", 0x1234), 8) for e in s.exports}
     rw_filesz = len(rw.buf)

@@ -36,6 +36,13 @@ def test_stripped_ta_finds_the_array_by_its_first_entry():
     assert read_ta_props(plan) == EXPECTED
 
 
+def test_heuristic_stops_at_an_unrelocated_lookalike():
+    # Seen in upstream's supp_plugin TA: the object after ta_props[] decodes as an entry.
+    plan = parse_elf(build_ta(TaSpec(symtab=False, decoy_after_props=True)))
+    assert read_ta_props(plan) == EXPECTED
+    assert len(read_ta_props(parse_elf(build_ta(TaSpec(decoy_after_props=True))))) == len(EXPECTED)
+
+
 def test_library_without_props_has_none():
     assert read_ta_props(parse_elf(build_ta(TaSpec(library=True, props=[], symtab=False)))) == []
 
