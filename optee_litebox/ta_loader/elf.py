@@ -10,8 +10,8 @@ and where we are stricter.
 """
 from __future__ import annotations
 
+import re
 import struct
-import uuid as _uuid
 
 from ..abi.ta import TA_FLAGS_MASK, TA_HEAD, TaHead
 from ..errors import LoaderError
@@ -49,6 +49,7 @@ RELOC_NAMES = {
     1027: "R_AARCH64_RELATIVE", 1028: "R_AARCH64_TLS_DTPMOD", 1029: "R_AARCH64_TLS_DTPREL",
     1030: "R_AARCH64_TLS_TPREL", 1031: "R_AARCH64_TLSDESC", 1032: "R_AARCH64_IRELATIVE",
 }
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _KINDS = {0: "notype", 1: "object", 2: "func", 3: "section", 4: "file", 5: "common", 6: "tls",
           10: "ifunc"}
 _BINDS = {0: "local", 1: "global", 2: "weak", 10: "unique"}
@@ -244,7 +245,7 @@ class _ElfReader:
         out = []
         for st_name, info, _other, shndx, value, size in SYM.iter_unpack(raw):
             if report and (shndx == SHN_UNDEF or not st_name or strtab[st_name:st_name + 1] == b"$"
-                           or (info & 0xF) not in (0, 1, 2, 6, 10)):
+                           or (info & 0xF) not in (0, 1, 2, 10)):
                 continue
             out.append(Symbol(_cstr(strtab, st_name), value, size, _KINDS.get(info & 0xF, "other"),
                               _BINDS.get(info >> 4, "other"), shndx != SHN_UNDEF))
@@ -335,11 +336,9 @@ class _ElfReader:
             if off >= len(strtab):
                 raise LoaderError("DT_NEEDED offset into DT_STRTAB out of range")
             text = _cstr(strtab, off)
-            try:
-                _uuid.UUID(text)
-            except ValueError:
+            if not _UUID_TEXT.fullmatch(text):  # what libutee's tee_uuid_from_str() accepts
                 raise LoaderError(f"DT_NEEDED {text!r} is not a UUID (TA libraries are "
-                                  f"named by UUID)") from None
+                                  f"named by UUID)")
             out.append(text)
         return tuple(out)
 
@@ -408,7 +407,8 @@ class _ElfReader:
 
 
 def _reportable(sym: Symbol) -> bool:
-    return sym.defined and bool(sym.name) and sym.kind in ("notype", "object", "func", "tls", "ifunc")
+    # TLS symbols hold offsets into the TLS block, not addresses: not for symbolizing.
+    return sym.defined and bool(sym.name) and sym.kind in ("notype", "object", "func", "ifunc")
 
 
 def _cstr(table: bytes, off: int) -> str:

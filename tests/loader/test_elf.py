@@ -181,6 +181,8 @@ def test_first_segment_must_start_at_zero(ta_elf):
     (TaSpec(flags=1 << 20), "invalid TA flags"),
     (TaSpec(stack_size=0), "stack size"),
     (TaSpec(needed=["libutee.so"]), "DT_NEEDED 'libutee.so' is not a UUID"),
+    (TaSpec(needed=["{ffd2bded-ab7d-4988-95ee-e4962fff7154}"]), "is not a UUID"),
+    (TaSpec(needed=["ffd2bdedab7d498895eee4962fff7154"]), "is not a UUID"),
 ])
 def test_bad_ta_contents(spec, message):
     with pytest.raises(LoaderError, match=message):
