@@ -1,7 +1,6 @@
 """Fixtures for loader tests: RSA keys generated per session, TA ELFs from elfbuilder."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import pytest
@@ -47,9 +46,3 @@ def lib_elf() -> bytes:
     """A TA library: ELF header in the first segment, RW offset only congruent."""
     return build_ta(TaSpec(library=True))
 
-
-@pytest.fixture
-def randbytes():
-    """Deterministic salt/nonce source for PSS signatures."""
-    rng = random.Random(1234)
-    return lambda n: bytes(rng.getrandbits(8) for _ in range(n))

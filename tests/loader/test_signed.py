@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import struct
 import uuid
 
@@ -72,10 +73,10 @@ def test_no_key_reports_not_verified(ta_elf, root_key):
     assert info.verified is None and "not verified" in info.reason
 
 
-def test_pkcs1_is_deterministic_and_pss_takes_injected_randomness(ta_elf, root_key, randbytes):
+def test_pkcs1_is_deterministic_and_pss_takes_injected_randomness(ta_elf, root_key):
     assert sign_ta(ta_elf, root_key.private, algo="pkcs1v15") == \
         sign_ta(ta_elf, root_key.private, algo="pkcs1v15")
-    import random
+
     def seeded(seed):
         rng = random.Random(seed)
         return lambda n: bytes(rng.getrandbits(8) for _ in range(n))
