@@ -196,3 +196,20 @@ def test_rebuild_is_byte_identical(tmp_path):
         f"changed, run 'make -C sample_tas install' and commit the result; otherwise check "
         f"the toolchain ({_toolchain_note()})."
     )
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_signed_ta_verifies_and_resigning_reproduces_it(name):
+    """The shipped <uuid>.ta is the stripped ELF signed with our sample key (PKCS#1 v1.5)."""
+    from optee_litebox.ta_loader import load_ta
+    from optee_litebox.ta_loader.sign import sign_ta
+
+    info = SAMPLES[name]
+    shipped = (SHIPPED / f"{info['uuid']}.ta").read_bytes()
+    pub = (SHIPPED / "sample_ta_dev.pub.pem").read_bytes()
+    image = load_ta(shipped, pubkey_pem=pub, name=name)
+    assert image.signed is not None and image.signed.verified is True
+    assert str(image.uuid) == info["uuid"]
+    key = (SOURCES / "keys" / "sample_ta_dev.pem").read_bytes()
+    stripped = (SHIPPED / info["stripped_elf"]).read_bytes()
+    assert sign_ta(stripped, key, algo="pkcs1v15") == shipped
