@@ -38,3 +38,14 @@ def test_sample_ta(name, root_key):
     assert set(images) == set(range(len(plan.segments)))
     signed = load_ta(sign_ta(stripped.elf, root_key.private), pubkey_pem=root_key.public)
     assert signed.signed.verified is True and signed.plan.relocations == plan.relocations
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_shipped_signed_sample(name):
+    meta = ENTRIES[name]
+    ta, pub = SAMPLES / f"{meta['uuid']}.ta", SAMPLES / "sample_ta_dev.pub.pem"
+    if not (ta.is_file() and pub.is_file()):
+        pytest.skip("no signed sample or key")
+    image = load_ta(ta, pubkey_pem=pub.read_bytes())
+    assert image.signed.verified is True and str(image.uuid) == meta["uuid"]
+    assert image.elf == (SAMPLES / meta["stripped_elf"]).read_bytes()
