@@ -17,6 +17,38 @@ CODE, DATA, PARAM = 0x40000000, 0x40010000, 0x80000000
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's real state directory or runtime socket directory."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(base / "run"))
+    (base / "run").mkdir(mode=0o700)
+
+
+@pytest.fixture()
+def tee(platform: Platform):
+    """An in-process TEE over the deterministic platform with every bundled sample."""
+    from optee_litebox.runtime import Tee
+    from optee_litebox.samples import samples
+
+    t = Tee(platform)
+    for s in samples().values():
+        t.add(s.ta_path)
+    yield t
+    t.close()
+
+
+def open_sample(tee, name: str, params=None):  # type: ignore[no-untyped-def]
+    """Open a session to a bundled sample; asserts success and returns the session."""
+    from optee_litebox.abi.results import result_name
+    from optee_litebox.samples import sample
+
+    res, origin, session = tee.open_session(sample(name).uuid, params)
+    assert session is not None, f"open {name}: {result_name(res)} origin {origin}"
+    return session
+
+
 @pytest.fixture()
 def platform() -> Platform:
     return deterministic_platform(seed=1)

@@ -6,7 +6,7 @@ import json
 import uuid as _uuid
 
 from ..abi.ta import flag_names
-from ..ta_loader import TaImage, load_ta, read_ta_props
+from ..ta_loader import TaImage, load_library, read_ta_props
 from ..ta_loader.plan import PF_R, PF_W, PF_X
 from .common import read_key, resolve_ta
 
@@ -38,6 +38,7 @@ def describe(image: TaImage) -> dict[str, object]:
     info: dict[str, object] = {
         "file": image.path or image.name,
         "uuid": str(image.uuid),
+        "kind": "TA" if head else "TA library",
         "flags": head.flags if head else None,
         "flag_names": flag_names(head.flags) if head else [],
         "stack_size": head.stack_size if head else None,
@@ -69,8 +70,10 @@ def describe(image: TaImage) -> dict[str, object]:
 
 def inspect(args: argparse.Namespace) -> int:
     path, sample_key = resolve_ta(args.file)
-    image = load_ta(path, pubkey_pem=read_key(args.ta_pubkey) or sample_key,
-                    enc_key=bytes.fromhex(args.ta_enc_key) if args.ta_enc_key else None, strict=False)
+    # A TA library (DT_NEEDED target, no ta_head) is described too.
+    image = load_library(path, pubkey_pem=read_key(args.ta_pubkey) or sample_key,
+                         enc_key=bytes.fromhex(args.ta_enc_key) if args.ta_enc_key else None,
+                         strict=False)
     info = describe(image)
     if args.json:
         print(json.dumps(info, indent=2))

@@ -5,7 +5,7 @@ import threading
 from typing import Callable
 
 from ..abi.params import UTEE_PARAMS
-from ..abi.results import TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, TEE_ORIGIN_TRUSTED_APP
+from ..abi.results import TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, TEE_ORIGIN_TRUSTED_APP
 from ..core.engine import Engine
 from ..core.exits import Outcome
 from ..core.memory import PROT_READ, PROT_WRITE, AddressSpace, page_up
@@ -85,7 +85,11 @@ class TaInstance:
         if self.panicked:
             return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE
         ops = normalize(params)
-        mapped = map_params(self.mem, ops, *PARAM_AREA)
+        try:
+            mapped = map_params(self.mem, ops, *PARAM_AREA)
+        except ValueError as exc:  # a memref outside its shared memory (entry_std.c checks)
+            self.platform.log.tee_log("E", f"TA {self.uuid}: bad parameters: {exc}")
+            return TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE
         try:
             sp = self.stack_top - UTEE_PARAMS_SLOT
             self.mem.poke(sp, pack_utee_params(mapped))
