@@ -97,7 +97,12 @@ def build_report(ta: str, name: str, outcome: Outcome, mem: AddressSpace,
         lines += _registers(regs)
         if fault.detail:
             lines += ["  " + line for line in fault.detail.rstrip().splitlines()]
-    trace = tuple(f"0x{addr:x} {symbolize(modules, addr)}" for addr in frames)
+    # Return addresses point past the call; symbolize the call itself (a call to a
+    # function that never returns may be the last instruction of its caller).
+    # A panic's frames are all return addresses; an abort's first frame is the pc.
+    first_pc = kind == "abort"
+    trace = tuple(f"0x{addr:x} {symbolize(modules, addr if i == 0 and first_pc else addr - 4)}"
+                  for i, addr in enumerate(frames))
     head = [f"{summary}", f"Status of TA {ta} ({name})"]
     maps = [f"  region [0x{r.start:x}, 0x{r.end:x}) {prot_str(r.prot)} {r.name}"
             for r in mem.regions() if r.user]

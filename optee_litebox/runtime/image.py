@@ -28,6 +28,8 @@ class LoadedModule:
     plan: LoadPlan
     base: int
     regions: list[Region] = field(default_factory=list)
+    #: An unstripped twin of a stripped module, used only for its symbols.
+    debug: LoadPlan | None = None
 
     @property
     def name(self) -> str:
@@ -42,7 +44,7 @@ class LoadedModule:
 
     def symbolize(self, addr: int) -> str:
         """'module!symbol+0x1c', or 'module+0x1234' when no symbol covers addr."""
-        found = self.plan.symbol_at(addr - self.base)
+        found = (self.debug or self.plan).symbol_at(addr - self.base)
         if found is None:
             return f"{self.name}+0x{addr - self.base:x}"
         sym, off = found

@@ -15,6 +15,7 @@ from ..platform import Platform
 from ..ta_loader import TaImage
 from .crash import CrashReport, build_report, symbolize
 from .image import LoadedModule, map_module, write_phdr_info
+from .symbols import debug_plan
 from .params import (Param, has_outputs, map_params, normalize, pack_utee_params,
                      unmap_params, update_from_utee_params)
 
@@ -48,6 +49,7 @@ class TaInstance:
         self.engine = Engine(self.mem)
         self.modules: list[LoadedModule] = []
         main = map_module(self.mem, image.plan, base, self._resolve)
+        main.debug = debug_plan(image)
         self.modules.append(main)
         write_phdr_info(self.mem, self.modules, *LDELF_AREA)
         stack_size = max(head.stack_size, 1)
