@@ -13,6 +13,7 @@ from typing import Callable
 from ..abi.props import TEE_LOGIN_PUBLIC
 from ..core.memory import AddressSpace
 from ..platform import Platform
+from .objects import CrypTables
 
 NIL_UUID = _uuid.UUID(int=0)
 
@@ -90,3 +91,5 @@ class SyscallContext:
     session: SessionState | None = None
     #: Receives decoded TA log text (syscall 1).
     log: Callable[[str], None] | None = None
+    #: This instance's object and operation-state handles (syscalls 15-54).
+    cryp: CrypTables = field(default_factory=CrypTables, repr=False)
