@@ -6,6 +6,7 @@ import json
 import sys
 
 from ..abi.results import TEE_SUCCESS, origin_name, result_name
+from ..errors import LiteboxError
 from ..runtime import Tee
 from ..south_linux import linux_platform
 from .common import PARAM_SPEC_HELP, param_json, param_text, parse_param, read_key, resolve_ta
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         tee.sources.enc_key = bytes.fromhex(args.ta_enc_key)
     tee.sources.pubkey_pem = pubkey
     image = tee.add(path)
+    if image.plan.ta_head is None:
+        raise LiteboxError(f"{path}: a TA library (no ta_head): it cannot be run on its own")
     res, origin, session = tee.open_session(image.uuid)
     stage = "open session"
     if session is not None:

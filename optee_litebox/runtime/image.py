@@ -14,7 +14,8 @@ from typing import Callable
 from ..core.memory import (PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace, Region,
                            page_down, page_up)
 from ..errors import LoaderError
-from ..ta_loader.plan import LoadPlan, Symbol
+from ..ta_loader import TaImage
+from ..ta_loader.plan import LoadPlan
 from ..ta_loader.relocate import relocated_image
 
 #: struct dl_phdr_info (aarch64): addr, name, phdr, phnum(u16)+pad, adds, subs, tls_modid, tls_data
@@ -50,9 +51,44 @@ class LoadedModule:
         sym, off = found
         return f"{self.name}!{sym.name}+0x{off:x}"
 
-    def lookup(self, name: str) -> int | None:
-        sym: Symbol | None = self.plan.lookup(name)
-        return None if sym is None else self.base + sym.value
+    def lookup(self, name: str, *, weak: bool) -> int | None:
+        """A definition of name in this module: global ones, or (weak=True) weak ones."""
+        for sym in self.plan.dynamic_symbols:
+            if sym.name == name and sym.defined and (sym.binding == "weak") == weak \
+                    and sym.kind in ("func", "object", "notype"):
+                return self.base + sym.value
+        return None
+
+
+def resolver(modules: list[LoadedModule]) -> Callable[[str], int | None]:
+    """ta_elf_resolve_sym(): every module in load order, each global first, then weak."""
+    def resolve(name: str) -> int | None:
+        for module in modules:
+            addr = module.lookup(name, weak=False)
+            if addr is None:
+                addr = module.lookup(name, weak=True)
+            if addr is not None:
+                return addr
+        return None
+    return resolve
+
+
+def dependency_order(main: TaImage, find: Callable[[str], TaImage | None]) -> list[TaImage]:
+    """The main TA, then its DT_NEEDED libraries breadth-first, each once (ldelf's queue)."""
+    order = [main]
+    seen = {str(main.uuid)}
+    i = 0
+    while i < len(order):
+        for needed in order[i].plan.needed:
+            if needed in seen:
+                continue
+            seen.add(needed)
+            lib = find(needed)
+            if lib is None:
+                raise LoaderError(f"{order[i].name}: needed TA library {needed} not found")
+            order.append(lib)
+        i += 1
+    return order
 
 
 def segment_prot(flags: int) -> int:
@@ -64,13 +100,13 @@ def segment_prot(flags: int) -> int:
     return prot
 
 
-def map_module(mem: AddressSpace, plan: LoadPlan, base: int,
+def map_module(mem: AddressSpace, module: LoadedModule,
                resolve: Callable[[str], int | None]) -> LoadedModule:
-    """Relocate plan for base and map each segment; on failure nothing stays mapped."""
+    """Relocate module.plan for module.base and map each segment; on failure nothing stays."""
+    plan, base = module.plan, module.base
     if base & (PAGE_SIZE - 1):
         raise LoaderError(f"{plan.name}: load base 0x{base:x} is not page aligned")
     images = relocated_image(plan, base, resolve)
-    module = LoadedModule(plan, base)
     try:
         for i, seg in enumerate(plan.segments):
             start = page_down(base + seg.vaddr)

@@ -14,7 +14,7 @@ from ..gp_api.context import TeeServices
 from ..platform import Platform
 from ..ta_loader import TaImage
 from .crash import CrashReport, build_report, symbolize
-from .image import LoadedModule, map_module, write_phdr_info
+from .image import LoadedModule, dependency_order, map_module, resolver, write_phdr_info
 from .symbols import debug_plan
 from .params import (Param, has_outputs, map_params, normalize, pack_utee_params,
                      unmap_params, update_from_utee_params)
@@ -26,6 +26,8 @@ TA_BASE = 0x4000_0000
 LDELF_AREA = (0x2008_0000, 0x3000_0000)
 STACK_AREA = (0x700C_0000, 0x7800_0000)
 PARAM_AREA = (0x800A_0000, 0xC000_0000)
+#: Unmapped space between modules, so an overrun of one faults instead of corrupting the next.
+LIBRARY_GAP = 0x10_0000
 #: sizeof(struct utee_params) rounded up to the stack alignment (16).
 UTEE_PARAMS_SLOT = (UTEE_PARAMS.size + 15) & ~15
 
@@ -34,7 +36,8 @@ class TaInstance:
     """A loaded TA with its sessions' shared state; entries are serialized by the caller."""
 
     def __init__(self, image: TaImage, platform: Platform, services: TeeServices, *,
-                 base: int = TA_BASE, on_crash: Callable[[CrashReport], None] | None = None) -> None:
+                 base: int = TA_BASE, on_crash: Callable[[CrashReport], None] | None = None,
+                 find_library: Callable[[str], TaImage | None] | None = None) -> None:
         head = image.plan.ta_head
         if head is None:
             raise ValueError(f"{image.name} is a TA library, not a TA")
@@ -47,11 +50,7 @@ class TaInstance:
         self.on_crash = on_crash
         self.mem = AddressSpace()
         self.engine = Engine(self.mem)
-        self.modules: list[LoadedModule] = []
-        main = map_module(self.mem, image.plan, base, self._resolve)
-        main.debug = debug_plan(image)
-        self.modules.append(main)
-        write_phdr_info(self.mem, self.modules, *LDELF_AREA)
+        self.modules = self._load_modules(image, base, find_library or (lambda _uuid: None))
         stack_size = max(head.stack_size, 1)
         stack_start = self.mem.find_free(page_up(stack_size), *STACK_AREA)
         self.mem.map(stack_start, stack_size, PROT_READ | PROT_WRITE, "[stack]")
@@ -67,12 +66,18 @@ class TaInstance:
         self.crash: CrashReport | None = None
         self.lock = threading.RLock()  # one entry at a time (upstream: ctx->busy)
 
-    def _resolve(self, name: str) -> int | None:
-        for module in self.modules:
-            addr = module.lookup(name)
-            if addr is not None:
-                return addr
-        return None
+    def _load_modules(self, image: TaImage, base: int,
+                      find: Callable[[str], TaImage | None]) -> list[LoadedModule]:
+        """Map the TA and its DT_NEEDED libraries (ldelf): bases first, then relocate all."""
+        modules = []
+        for img in dependency_order(image, find):
+            modules.append(LoadedModule(img.plan, base, debug=debug_plan(img)))
+            base = page_up(base + img.plan.image_size) + LIBRARY_GAP
+        resolve = resolver(modules)
+        for module in modules:
+            map_module(self.mem, module, resolve)
+        write_phdr_info(self.mem, modules, *LDELF_AREA)
+        return modules
 
     def _log(self, text: str) -> None:
         self.platform.log.ta_log(self._uuid_str, text)

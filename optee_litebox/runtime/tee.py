@@ -28,7 +28,7 @@ from ..gp_api import ClientIdentity, SessionState
 from ..gp_api.context import TeeServices
 from ..gp_api.time import tee_system_time_ms
 from ..platform import Platform
-from ..ta_loader import TaImage, load_ta
+from ..ta_loader import TaImage, load_library, load_ta
 from .crash import CrashReport
 from .instance import TA_BASE, TaInstance
 from .params import Param
@@ -56,22 +56,47 @@ class TaSources:
         self.pubkey_pem = pubkey_pem
         self.enc_key = enc_key
         self.images: dict[_uuid.UUID, TaImage] = {}
+        self.libraries: dict[_uuid.UUID, TaImage] = {}
         self.dirs: list[Path] = []
         self._lock = threading.Lock()
 
     def add_file(self, path: str | os.PathLike[str]) -> TaImage:
-        image = load_ta(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
+        """A TA or a TA library, by path; libraries serve DT_NEEDED lookups."""
+        image = load_library(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
         return self.add_image(image)
 
     def add_image(self, image: TaImage) -> TaImage:
         if image.uuid is None:
             raise LoaderError(f"{image.name}: no UUID")
         with self._lock:
-            self.images.setdefault(image.uuid, image)
+            table = self.images if image.plan.ta_head is not None else self.libraries
+            table.setdefault(image.uuid, image)
         return image
 
     def add_dir(self, path: str | os.PathLike[str]) -> None:
         self.dirs.append(Path(path))
+
+    def find_library(self, name: str) -> TaImage | None:
+        """A TA shared library named by UUID in DT_NEEDED, from the same places as TAs."""
+        try:
+            uuid = _uuid.UUID(name)
+        except ValueError:
+            raise LoaderError(f"DT_NEEDED {name!r} is not a TA library UUID") from None
+        with self._lock:
+            image = self.libraries.get(uuid)
+        if image is not None:
+            return image
+        for directory in self.dirs:
+            for suffix in (".ta", ".elf"):
+                path = directory / f"{uuid}{suffix}"
+                if path.is_file():
+                    image = load_library(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
+                    if image.uuid != uuid:
+                        raise LoaderError(f"{path}: file name says {uuid}, the image says {image.uuid}")
+                    with self._lock:
+                        self.libraries.setdefault(uuid, image)
+                    return image
+        return None
 
     def find(self, uuid: _uuid.UUID) -> TaImage | None:
         """The image for uuid, loading it from a TA directory the first time it is needed."""
@@ -207,7 +232,7 @@ class Tee:
             return None, TEE_ERROR_ITEM_NOT_FOUND
         try:
             instance = TaInstance(image, self.platform, self.services, base=self.base,
-                                  on_crash=self._crashed)
+                                  on_crash=self._crashed, find_library=self.sources.find_library)
         except LoaderError as exc:
             self.platform.log.tee_log("E", f"TA {uuid}: {exc}")
             return None, TEE_ERROR_BAD_FORMAT
