@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     image = tee.add(path)
     if image.plan.ta_head is None:
         raise LiteboxError(f"{path}: a TA library (no ta_head): it cannot be run on its own")
-    res, origin, session = tee.open_session(image.uuid)
+    res, origin, session = tee.open_session(image.plan.ta_head.uuid)
     stage = "open session"
     if session is not None:
         stage = f"invoke command {args.cmd}"

@@ -295,7 +295,8 @@ class Engine:
         if self._interrupted:
             return Outcome("fault", 0, fault=self.fault_info("interrupted by the runtime", None))
         if err:
-            return Outcome("fault", 0, fault=self.fault_info(f"engine stopped: {uclib.uc_strerror(err).decode()}", None))
+            why = uclib.uc_strerror(err).decode()
+            return Outcome("fault", 0, fault=self.fault_info(f"engine stopped: {why}", None))
         return Outcome("fault", 0, fault=self.fault_info("TA code ran past its exit", None))
 
     def _precise_address(self, page: int) -> int:

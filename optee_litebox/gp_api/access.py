@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..abi.props import (TEE_MEMORY_ACCESS_ANY_OWNER, TEE_MEMORY_ACCESS_NONSECURE,
-                         TEE_MEMORY_ACCESS_READ, TEE_MEMORY_ACCESS_SECURE,
-                         TEE_MEMORY_ACCESS_WRITE)
+                         TEE_MEMORY_ACCESS_SECURE, TEE_MEMORY_ACCESS_WRITE)
 from ..abi.results import TEE_ERROR_ACCESS_DENIED, TEE_SUCCESS
 from ..core.memory import PAGE_SIZE, PROT_READ, PROT_WRITE, AddressSpace, page_down
 from .context import SyscallContext

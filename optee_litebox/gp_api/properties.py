@@ -100,7 +100,11 @@ def property_set(ctx: SyscallContext, prop_set: int) -> tuple[Prop, ...] | None:
     if base is None:
         return None
     vendor = ctx.services.vendor_props.get(prop_set, ())
-    return base + tuple(Prop(n, t, (lambda ctx, v=v: v)) for n, t, v in vendor)
+    return base + tuple(Prop(n, t, _fixed(v)) for n, t, v in vendor)
+
+
+def _fixed(value: bytes) -> Callable[[SyscallContext], bytes]:
+    return lambda _ctx: value
 
 
 def _copy_out(ctx: SyscallContext, addr: int, data: bytes) -> int:

@@ -74,8 +74,9 @@ def implemented() -> dict[int, bool]:
 
 def build_table(ctx: SyscallContext) -> tuple[list[tuple[Handler, int]], tuple[Handler, int]]:
     """Bind every handler to one instance's context: (table for 0..70, entry for the rest)."""
-    table = []
+    table: list[tuple[Handler, int]] = []
     for number in range(TEE_SCN_MAX + 1):
         entry = spec(number)
         table.append((functools.partial(entry.fn, ctx), entry.nargs))
-    return table, (functools.partial(syscall_not_supported, ctx), 0)
+    unknown: tuple[Handler, int] = (functools.partial(syscall_not_supported, ctx), 0)
+    return table, unknown

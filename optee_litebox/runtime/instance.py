@@ -5,7 +5,8 @@ import threading
 from typing import Callable
 
 from ..abi.params import UTEE_PARAMS
-from ..abi.results import TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, TEE_ORIGIN_TRUSTED_APP
+from ..abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE,
+                           TEE_ORIGIN_TRUSTED_APP)
 from ..core.engine import Engine
 from ..core.exits import Outcome
 from ..core.memory import PROT_READ, PROT_WRITE, AddressSpace, page_up
