@@ -241,6 +241,23 @@ class AddressSpace:
             r.view[o:o + n] = data[pos:pos + n]
             pos += n
 
+    def view(self, addr: int, size: int, *, write: bool = False) -> memoryview | None:
+        """Zero-copy view of [addr, addr+size) for bulk syscall data (crypto updates).
+
+        Only when the whole range lies in one user region whose pages all allow the
+        access (read, or write too); read-only unless write=True. None otherwise: the
+        caller falls back to read()/write(). Callers check access rights first, as
+        upstream does before it touches user memory directly.
+        """
+        region = self.region_at(addr)
+        need = PROT_READ | (PROT_WRITE if write else 0)
+        if region is None or size < 0 or addr + size > region.end or not region.user or \
+                region.page_prot is not None or region.prot & need != need:
+            return None
+        off = addr - region.start
+        mv = region.view[off:off + size]
+        return mv if write else mv.toreadonly()
+
     def read_u32(self, addr: int) -> int:
         return int(_U32.unpack(self.read(addr, 4))[0])
 

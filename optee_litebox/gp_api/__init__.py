@@ -4,6 +4,7 @@ One module per syscall family; each handler is registered by number in ``registr
 and receives a narrow ``SyscallContext``. Importing this package registers them all.
 """
 from . import access, cache, cancel, properties, rng, ta_core, time  # noqa: F401  (registration)
+from . import crypto  # noqa: F401  (registration: syscalls 15-40, 54)
 from .context import ClientIdentity, SessionState, SyscallContext, TaIdentity
 from .registry import REGISTRY, build_table, implemented
 

@@ -1,0 +1,9 @@
+"""GlobalPlatform cryptography with OP-TEE's kernel semantics: syscalls 15-40 and 54.
+
+One module per family, each registering its handlers: ``state`` (15-17), ``digest``
+(18-20, digests and MACs), ``cipher`` (21-23), ``object_calls`` (24-31), ``derive`` (32),
+``authenc`` (34-38), ``asymm`` (39-40), ``keygen`` (54). The object model they share
+with trusted storage is ``optee_litebox.gp_api.objects``.
+"""
+from . import (asymm, authenc, cipher, derive, digest, keygen, mac,  # noqa: F401 (registration)
+               object_calls, state)
