@@ -202,9 +202,16 @@ TYPE_PROPS: dict[int, TypeProps] = {p.obj_type: p for p in (
     _p(c.TEE_TYPE_ED25519_KEYPAIR, 1, 256, 256, 0, _ED25519_PAIR),
 )}
 
-#: Types in the table whose key structure the default build cannot allocate
-#: (CFG_CRYPTO_X448 is off): allocating one answers TEE_ERROR_NOT_IMPLEMENTED.
-NOT_IMPLEMENTED_TYPES = frozenset({c.TEE_TYPE_X448_KEYPAIR})
+#: Types in the table whose key structure cannot be allocated: allocating one answers
+#: TEE_ERROR_NOT_IMPLEMENTED, as upstream does for X448 (CFG_CRYPTO_X448 is off in a
+#: default build) and for SM2 in a build without CFG_CRYPTO_SM2_* (we have no SM2
+#: implementation; see docs/deviations.md).
+NOT_IMPLEMENTED_TYPES = frozenset({
+    c.TEE_TYPE_X448_KEYPAIR,
+    c.TEE_TYPE_SM2_DSA_PUBLIC_KEY, c.TEE_TYPE_SM2_DSA_KEYPAIR,
+    c.TEE_TYPE_SM2_PKE_PUBLIC_KEY, c.TEE_TYPE_SM2_PKE_KEYPAIR,
+    c.TEE_TYPE_SM2_KEP_PUBLIC_KEY, c.TEE_TYPE_SM2_KEP_KEYPAIR,
+})
 
 #: SM2 key structures come with their curve preset (it is not an attribute of the type).
 SM2_TYPES = frozenset({c.TEE_TYPE_SM2_DSA_PUBLIC_KEY, c.TEE_TYPE_SM2_DSA_KEYPAIR,
