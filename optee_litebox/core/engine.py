@@ -6,13 +6,17 @@ TLB from the same page table, so TA pages carry their real permissions and never
 ``svc #0`` is handled inside the interrupt hook without stopping the CPU; the hot path
 (register I/O, the hook itself) calls the Unicorn C library directly through ctypes with
 preallocated arguments, as measured in unicorn-hot-path.md.
+
+Developer tools (tracing, gdb, coverage) reach the CPU only through ``instrument()``,
+which attaches an ``Instrument`` (``instrument.py``, the other module importing Unicorn).
+Without one, an entry is a bare ``uc_emu_start`` with no code, block or memory hook.
 """
 from __future__ import annotations
 
 import ctypes
 import sys
 import traceback
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import unicorn as _u
 from unicorn import arm64_const as _a
@@ -21,6 +25,9 @@ from unicorn.unicorn_py3.unicorn import uc_tlb_entry, uclib
 from ..errors import EngineError, GuestMemoryError
 from .exits import FaultInfo, Outcome, TaExit, TaPanic, TaReturn
 from .memory import PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, AddressSpace, Region
+
+if TYPE_CHECKING:
+    from .instrument import Instrument
 
 #: A syscall table: index = syscall number, entry = (handler, number of register args).
 SyscallEntry = tuple[Callable[..., int], int]
@@ -70,6 +77,8 @@ class Engine:
         self.unknown_syscall: SyscallEntry | None = None
         #: Called with (number, args, result) after each syscall when set (tracing).
         self.trace_syscall: Callable[[int, tuple[int, ...], int], None] | None = None
+        #: Developer tools attached by instrument(); None keeps the hot path bare.
+        self.tools: Instrument | None = None
         self._pages: dict[int, int] = {}  # page address -> PROT_* for the TLB fill
         self._exit: BaseException | None = None
         self._fault: tuple[str, int | None, int] | None = None
@@ -262,10 +271,23 @@ class Engine:
         self._interrupted = False
         self._running = True
         try:
-            err = uclib.uc_emu_start(uch, pc, 0, 0, 0)
+            if self.tools is None:
+                err = uclib.uc_emu_start(uch, pc, 0, 0, 0)
+            else:
+                err = self.tools.run(pc, x0, x1, x2, x3)
         finally:
             self._running = False
-        return self._outcome(err)
+        outcome = self._outcome(err)
+        if self.tools is not None:
+            self.tools.finished(outcome)
+        return outcome
+
+    def instrument(self) -> Instrument:
+        """The tools' handle on this engine (hooks, pauses, registers), created on demand."""
+        if self.tools is None:
+            from .instrument import Instrument
+            self.tools = Instrument(self)
+        return self.tools
 
     @property
     def running(self) -> bool:
@@ -360,6 +382,8 @@ class Engine:
 
     def close(self) -> None:
         """Release the engine; the AddressSpace stays valid for post-mortem reads."""
+        if self.tools is not None:
+            self.tools.close()
         self.mem.on_map = self.mem.on_unmap = self.mem.on_protect = None
         self._uc = None  # type: ignore[assignment]
 

@@ -130,6 +130,8 @@ class Tee:
         self._lock = threading.RLock()
         #: Called with each crash report (panic or abort) as it happens.
         self.on_crash: Callable[[CrashReport], None] | None = None
+        #: Called with each new TA instance before its first entry (developer tools attach).
+        self.on_instance: Callable[[TaInstance], None] | None = None
 
     # -- TA sources -------------------------------------------------------------------------
 
@@ -237,6 +239,8 @@ class Tee:
             self.platform.log.tee_log("E", f"TA {uuid}: {exc}")
             return None, TEE_ERROR_BAD_FORMAT
         self.instances.append(instance)
+        if self.on_instance is not None:
+            self.on_instance(instance)
         return instance, TEE_SUCCESS
 
     def _crashed(self, report: CrashReport) -> None:
