@@ -10,6 +10,7 @@ from ..errors import LiteboxError
 from ..runtime import Tee
 from ..south_linux import linux_platform
 from .common import PARAM_SPEC_HELP, param_json, param_text, parse_param, read_key, resolve_ta
+from .tool_options import add_tool_options, finish, toolbox
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ta-enc-key", metavar="HEX", help="AES key of an encrypted TA")
     p.add_argument("--storage", metavar="DIR", help="state directory (default: $XDG_DATA_HOME/optee-litebox)")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print TA log output")
+    add_tool_options(p)
     p.set_defaults(func=run)
 
 
@@ -39,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
     pubkey = read_key(args.ta_pubkey) or sample_key
     platform = linux_platform(args.storage, quiet=args.quiet)
     tee = Tee(platform)
+    tools = toolbox(args)
+    if tools is not None:
+        tools.attach(tee)
     if args.ta_enc_key:
         tee.sources.enc_key = bytes.fromhex(args.ta_enc_key)
     tee.sources.pubkey_pem = pubkey
@@ -52,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         res, origin = tee.invoke(session, args.cmd, params)
         tee.close_session(session)
     tee.close()
+    finish(tools, 0 if res == TEE_SUCCESS else 1)
     if args.json:
         print(json.dumps({"result": res, "origin": origin,
                           "params": [param_json(p) for p in params]}))
