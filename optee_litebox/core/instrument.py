@@ -35,6 +35,7 @@ from unicorn.unicorn_py3.unicorn import uclib
 
 from .blockcount import BlockCounts, native_callback
 from .exits import Outcome
+from .memory import PAGE_SIZE, PROT_EXEC
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -113,10 +114,21 @@ class Instrument:
         return handle.value
 
     def _invalidate(self, begin: int, end: int) -> None:
-        if begin <= end and end - begin < 1 << 32:
-            self._uc.ctl_remove_cache(begin, end + 1)
-        else:
+        """Drop translations of [begin, end] (inclusive), or all for an unbounded range."""
+        if not (begin <= end and end - begin < 1 << 32):
             self._uc.ctl_flush_tb()
+            return
+        # Unicorn looks the range up as an instruction fetch, through the TLB fill hook,
+        # which would record a fault for data or unmapped pages: only code has
+        # translations anyway, so only ask for executable pages.
+        mem = self.engine.mem
+        page = begin & ~(PAGE_SIZE - 1)
+        saved = self.engine._fault
+        while page <= end:
+            if mem.prot_at(page) & PROT_EXEC:
+                self._uc.ctl_remove_cache(max(begin, page), min(end + 1, page + PAGE_SIZE))
+            page += PAGE_SIZE
+        self.engine._fault = saved
 
     def invalidate(self, begin: int, end: int) -> None:
         """Forget translations of [begin, end) after code there was written (not while

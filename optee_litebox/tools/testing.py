@@ -146,6 +146,10 @@ class Result:
     def explain(self) -> list[str]:
         """What a failure message shows: the result, the TA log, the crash report."""
         lines = [f"{self.what or 'call'} returned {self!r}"]
+        if self.crash is not None:  # the gist first: pytest shortens long messages
+            lines.append(f"crash: {self.crash.summary}")
+            frames = [f.split(" ", 1)[-1].split("!")[-1] for f in self.crash.backtrace]
+            lines.append("call stack: " + " <- ".join(frames))
         if self.log:
             lines += ["TA log:"] + ["  " + line for line in self.log.rstrip("\n").splitlines()]
         if self.crash is not None:
