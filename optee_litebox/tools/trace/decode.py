@@ -10,7 +10,8 @@ Kinds: ``int``, ``hex``, ``handle``, ``size``, ``ptr`` (address only), ``str@N``
 ``buf@N`` (N names the argument holding the length), ``out@N`` (an output buffer whose
 length is in the u64 or u32 that argument N points at), ``out32``/``out64`` (a pointer to
 an out-parameter), ``uuid`` (pointer to a TEE_UUID), ``time`` (pointer to a TEE_Time),
-``attrs@N`` (array of N struct utee_attribute) and the name tables of ``names``.
+``attrs@N`` (array of N struct utee_attribute), ``out_proptype`` (a property type
+written back) and the name tables of ``names``.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ SIGNATURES: dict[int, tuple[str, ...]] = {
     1: ("buf:str@len", "len:size"),
     2: ("code:result",),
     3: ("prop_set:propset", "index:int", "name:outstr@name_len", "name_len:out32",
-        "buf:out@blen", "blen:out32", "prop_type:out32"),
+        "buf:out@blen", "blen:out32", "prop_type:out_proptype"),
     4: ("prop_set:propset", "name:str@name_len", "name_len:size", "index:out32"),
     5: ("dest:uuid", "cancel_req_to:timeout", "params:ptr", "sess:out32", "ret_orig:origin_out"),
     6: ("sess:handle",),
@@ -172,11 +173,15 @@ def _decode_one(kind: str, value: int, args: dict[str, int], kinds: dict[str, st
             return "NULL" if not value else f"0x{value:x}"
         if base == "outstr":
             raw = raw.split(b"\0", 1)[0]
+        elif base == "str" and raw.endswith(b"\0"):  # a length that counts the NUL
+            raw = raw[:-1]
         return _text(raw) if base in ("str", "outstr") else _hexbytes(raw)
-    if base in ("out32", "out64", "origin_out"):
+    if base in ("out32", "out64", "origin_out", "out_proptype"):
         got = reader.u64(value) if base == "out64" else reader.u32(value)
         if got is None:
             return "NULL" if not value else f"0x{value:x}"
+        if base == "out_proptype":
+            return names.name_of(got, "USER_TA_PROP_TYPE_")
         return names.origin(got) if base == "origin_out" else got
     if base == "uuid":
         raw = reader.bytes(value, 16)
