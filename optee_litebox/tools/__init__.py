@@ -10,6 +10,8 @@ With no tool configured nothing is attached and the engine's hot path is untouch
 """
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
@@ -62,6 +64,7 @@ class Toolbox:
     gdb: GdbStub | None = None
     _trace_file: IO[str] | None = field(default=None, repr=False)
     _finished: bool = False
+    _gdb_tried: bool = False
 
     def __post_init__(self) -> None:
         cfg = self.config
@@ -76,7 +79,7 @@ class Toolbox:
             self.coverage = CoverageRecorder(cfg.coverage, list(cfg.source_dirs))
             if self.owner:
                 self.coverage.start_report()
-        if cfg.gdb_port is not None:
+        if cfg.gdb_port is not None and self.owner:
             from .gdbstub.stub import GdbStub
             self.gdb = GdbStub(cfg.gdb_port, cfg.gdb_host)
 
@@ -99,6 +102,10 @@ class Toolbox:
             self.coverage.attach(instance, modules)
         if self.tracer is not None:
             self.tracer.attach(instance, modules)
+        if self.gdb is None and self.config.gdb_port is not None and not self.owner \
+                and not self._gdb_tried:
+            self._gdb_tried = True
+            self.gdb = _worker_gdb(self.config)
         if self.gdb is not None:
             self.gdb.attach(instance, modules)
 
@@ -121,11 +128,33 @@ class Toolbox:
         return out
 
 
-def worker_toolbox(config: ToolConfig) -> Toolbox | None:
-    """Tools for a worker process of a server: coverage parts, no report of its own."""
-    if not config.enabled:
+def _worker_gdb(config: ToolConfig) -> GdbStub | None:
+    """A worker's gdb stub, bound when its first TA instance appears: the first worker
+    to bind the port gets gdb, the others run undebugged (and say so)."""
+    from .gdbstub.stub import GdbStub
+    try:
+        return GdbStub(config.gdb_port or 0, config.gdb_host)
+    except OSError as exc:
+        print(f"optee-litebox: worker {os.getpid()}: no gdb stub ({exc.strerror}); "
+              "another worker has the port", file=sys.stderr)
+        return None
+
+
+def worker_toolbox(config: ToolConfig | None) -> Toolbox | None:
+    """Tools for a worker process of a server: tracing, gdb (first worker), coverage
+    saved as a part at finish() for the serving process to merge."""
+    if config is None or not config.enabled:
         return None
     return Toolbox(config, owner=False)
 
 
-__all__ = ["ModuleInfo", "ToolConfig", "Toolbox", "instance_modules", "worker_toolbox"]
+def server_toolbox(config: ToolConfig | None) -> Toolbox | None:
+    """The serving process's share: it owns the coverage report; finish() merges the
+    parts its workers saved (call it after the workers have exited)."""
+    if config is None or not config.coverage:
+        return None
+    return Toolbox(ToolConfig(coverage=config.coverage, source_dirs=config.source_dirs))
+
+
+__all__ = ["ModuleInfo", "ToolConfig", "Toolbox", "instance_modules", "server_toolbox",
+           "worker_toolbox"]
