@@ -22,12 +22,12 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from optee_litebox.deterministic import deterministic_platform
 from optee_litebox.runtime import Param, Tee
 from optee_litebox.samples import sample
-from optee_litebox.tools import ToolConfig, Toolbox
+from optee_litebox.tools import Toolbox, ToolConfig
 
 MIB = 1 << 20
 

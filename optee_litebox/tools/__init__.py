@@ -70,7 +70,7 @@ class Toolbox:
         cfg = self.config
         cfg.validate()
         if cfg.trace:
-            from .trace.tracer import TraceSpec, Tracer
+            from .trace.tracer import Tracer, TraceSpec
             if cfg.trace_out:
                 self._trace_file = open(cfg.trace_out, "a", buffering=1)  # noqa: SIM115
             self.tracer = Tracer(TraceSpec.parse(cfg.trace), cfg.trace_format, self._trace_file)

@@ -16,8 +16,9 @@ pytest-xdist: each worker saves its coverage and the controller merges the repor
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     try:
         tools.validate()
-    except Exception as exc:  # noqa: BLE001 - a bad option is a usage error
+    except Exception as exc:
         raise pytest.UsageError(str(exc)) from exc
     if _xdist_controller(config):
         if tools.gdb_port is not None:
@@ -188,7 +189,7 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
         return

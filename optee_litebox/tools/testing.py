@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 import uuid as _uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..abi.params import TEE_PARAM_TYPE_MEMREF_INOUT, TEE_PARAM_TYPE_MEMREF_OUTPUT
 from ..abi.results import TEE_SUCCESS, origin_name, result_code, result_name
@@ -199,7 +200,7 @@ class TaSession:
         if self.session is not None and not self.session.closed:
             self.box.tee.close_session(self.session)
 
-    def __enter__(self) -> "TaSession":
+    def __enter__(self) -> TaSession:  # noqa: PYI034 - Python 3.10 has no typing.Self
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -36,7 +36,7 @@ def debug_run(run_args: list[str], gdb_commands: list[str]) -> tuple[str, subpro
                 "-ex", f"directory {REPO / 'sample_tas'}", "-ex", f"target remote 127.0.0.1:{port}"]
         for cmd in gdb_commands:
             args += ["-ex", cmd]
-        gdb = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        gdb = subprocess.run(args, check=False, capture_output=True, text=True, timeout=120)
         out, err = run.communicate(timeout=60)
     finally:
         if run.poll() is None:

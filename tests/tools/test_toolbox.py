@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from optee_litebox.errors import LiteboxError
-from optee_litebox.tools import ToolConfig, Toolbox, server_toolbox, worker_toolbox
+from optee_litebox.tools import Toolbox, ToolConfig, server_toolbox, worker_toolbox
 from optee_litebox.tools.testing import Litebox, value_inout
 
 

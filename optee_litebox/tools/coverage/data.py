@@ -57,7 +57,7 @@ class CoverageData:
             mod = self.modules[key] = ModuleCoverage(**info)  # type: ignore[arg-type]
         return mod
 
-    def merge(self, other: "CoverageData") -> None:
+    def merge(self, other: CoverageData) -> None:
         for key, mod in other.modules.items():
             mine = self.module(key, name=mod.name, uuid=mod.uuid, build_id=mod.build_id,
                                size=mod.size, debug_path=mod.debug_path, path=mod.path)
@@ -73,7 +73,7 @@ class CoverageData:
             for key, m in self.modules.items()}}
 
     @classmethod
-    def from_json(cls, raw: dict[str, object]) -> "CoverageData":
+    def from_json(cls, raw: dict[str, object]) -> CoverageData:
         if raw.get("format") != FORMAT:
             raise ValueError(f"not {FORMAT} data")
         data = cls()

@@ -55,7 +55,7 @@ def _resume(stub: GdbStub, action: str) -> object:
     return RESUME
 
 
-def handle(stub: GdbStub, text: str, stop: _Stop) -> object:  # noqa: C901 - a dispatch table
+def handle(stub: GdbStub, text: str, stop: _Stop) -> object:
     mem = stop.debug.instance.mem
     try:
         if text == "?":
@@ -110,11 +110,11 @@ def handle(stub: GdbStub, text: str, stop: _Stop) -> object:  # noqa: C901 - a d
             name, bits = rsp.REGISTERS[index]
             return rsp.hex_le(stop.registers().get(name, 0), bits)
         if text.startswith("P"):
-            reg, _, value = text[1:].partition("=")
+            reg, _, hexval = text[1:].partition("=")
             index = int(reg, 16)
             if index >= len(rsp.REGISTERS):
                 return "E00"
-            stop.write(rsp.REGISTERS[index][0], rsp.parse_hex_le(value))
+            stop.write(rsp.REGISTERS[index][0], rsp.parse_hex_le(hexval))
             return "OK"
         if text.startswith("m"):
             addr, length = rsp.parse_addr_len(text[1:])

@@ -9,7 +9,7 @@ import select
 import socket
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from .protocol import INTERRUPT, Decoder, frame
 
@@ -118,4 +118,4 @@ class Connection:
         self.listener.close()
 
 
-__all__ = ["Connection", "INTERRUPT"]
+__all__ = ["INTERRUPT", "Connection"]

@@ -7,8 +7,8 @@ ask for a resend); a lone 0x03 byte is an interrupt request. Binary payloads esc
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 from xml.sax.saxutils import quoteattr
 
 #: AArch64 registers in the order of GDB's target description below: name, bits.

@@ -13,8 +13,9 @@ When the program ends while gdb waits, it gets an exit reply.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ...abi.syscalls import SCN_PANIC
 from ...core.exits import Outcome
@@ -43,7 +44,7 @@ def fault_signal(kind: str) -> int:
 class _Stop:
     """What gdb inspects at a stop: live CPU registers, or a snapshot after a panic."""
 
-    debug: "_EngineDebug"
+    debug: _EngineDebug
     signal: int
     snapshot: dict[str, int] | None = None
 

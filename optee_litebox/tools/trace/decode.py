@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import struct
 import uuid as _uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ...abi.syscalls import syscall_name
 from ...core.memory import AddressSpace

@@ -7,7 +7,7 @@ system-call and return instructions that matter for reading a trace.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 try:  # optional: a full disassembler when available
     import capstone as _cs  # type: ignore[import-not-found]

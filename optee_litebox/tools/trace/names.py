@@ -7,7 +7,7 @@ with no change. A few GP constants that no abi module defines yet have fallbacks
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ...abi.results import ORIGIN_NAMES, result_name
 
@@ -38,7 +38,7 @@ def _constants() -> dict[str, int]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(prefix: str, exclude: tuple[str, ...] = ()) -> dict[int, str]:
     """value -> name for constants starting with prefix (first name wins per value)."""
     out: dict[int, str] = {}

@@ -20,11 +20,15 @@ from __future__ import annotations
 import fnmatch
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any
 
-from ...abi.params import (UTEE_ENTRY_FUNC_CLOSE_SESSION, UTEE_ENTRY_FUNC_INVOKE_COMMAND,
-                           UTEE_ENTRY_FUNC_OPEN_SESSION)
+from ...abi.params import (
+    UTEE_ENTRY_FUNC_CLOSE_SESSION,
+    UTEE_ENTRY_FUNC_INVOKE_COMMAND,
+    UTEE_ENTRY_FUNC_OPEN_SESSION,
+)
 from ...abi.results import result_name
 from ...abi.syscalls import SCN_LOG
 from ...errors import LiteboxError
@@ -53,7 +57,7 @@ class TraceSpec:
     insn: tuple[tuple[str, int], ...] = ()  # (where, limit)
 
     @classmethod
-    def parse(cls, text: str) -> "TraceSpec":
+    def parse(cls, text: str) -> TraceSpec:
         log = syscalls = False
         calls: list[str] = []
         insn: list[tuple[str, int]] = []
