@@ -26,7 +26,7 @@ def test_failing_test_shows_ta_log_and_crash_report(pytester: pytest.Pytester) -
     out = result.stdout.str()
     # The assertion message itself: result names, the TA log and the crash report.
     result.stdout.fnmatch_lines([
-        "*AssertionError: assert TEE_ERROR_TARGET_DEAD (origin TEE_ORIGIN_TEE) == TEE_SUCCESS",
+        "*assert TEE_ERROR_TARGET_DEAD (origin TEE_ORIGIN_TEE) == TEE_SUCCESS",
         "*crash: User mode data abort (read, unmapped) at address 0x0, pc 0x*(*provoke+0x3c)",
         "*call stack: provoke+0x3c <- dispatch+0x* <- __ta_entry+0x*",
         "*TA log:",
