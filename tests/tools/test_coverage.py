@@ -1,9 +1,12 @@
 """Coverage: lcov line hits follow the branches a TA takes; drcov; parts across processes."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from optee_litebox.samples import sample
 from optee_litebox.tools import Toolbox, ToolConfig
@@ -112,3 +115,13 @@ def test_run_coverage_on_the_command_line(tmp_path: Path) -> None:
     assert f"lcov coverage written to {report}" in res.stderr
     lines = next(v for k, v in parse_lcov(report.read_text()).items() if k.endswith(HELLO_C))
     assert lines[41] == 1 and lines[BAD_TYPES_LINE] == 0
+
+
+@pytest.mark.skipif(shutil.which("genhtml") is None, reason="genhtml (apt package lcov) missing")
+def test_genhtml_turns_the_tracefile_into_html(tmp_path: Path) -> None:
+    covered(tmp_path, "html", [(0, (value_inout(1),))])
+    res = subprocess.run(["genhtml", "-q", str(tmp_path / "html.info"), "-o", str(tmp_path / "out")],
+                         check=False, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    page = next((tmp_path / "out").rglob("hello_world_ta.c.gcov.html")).read_text()
+    assert "adjust" in page and "lineCov" in page and "lineNoCov" in page
