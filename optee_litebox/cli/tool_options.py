@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..tools import ToolConfig, Toolbox
+from ..tools import Toolbox, ToolConfig
 from ..tools.trace.tracer import LEVELS
 
 
