@@ -7,7 +7,8 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from .platform import Platform
+from .platform import Platform, Storage
+from .secure_storage.memory import MemoryStorage
 
 DEFAULT_EPOCH_NS = 1_767_225_600 * 1_000_000_000  # 2026-01-01T00:00:00Z
 
@@ -71,6 +72,9 @@ class RecordingLog:
         return "\n".join(text for src, text in self.lines if src.startswith("tee:"))
 
 
-def deterministic_platform(seed: int = 0, *, step_ns: int = 0, huk: bytes | None = None) -> Platform:
+def deterministic_platform(seed: int = 0, *, step_ns: int = 0, huk: bytes | None = None,
+                           storage: Storage | None = None) -> Platform:
+    """Seeded RNG, fixed clock, recording log; trusted storage in memory unless given."""
     return Platform(rng=SeededRandom(seed), clock=FixedClock(step_ns=step_ns), log=RecordingLog(),
-                    huk=huk if huk is not None else bytes(range(16)))
+                    huk=huk if huk is not None else bytes(range(16)),
+                    storage=storage if storage is not None else MemoryStorage())

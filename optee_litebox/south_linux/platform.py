@@ -10,6 +10,10 @@ from typing import TextIO
 
 from ..platform import Platform
 from .state import default_state_dir, load_or_create_huk
+from .storage import FileStorage
+
+#: Trusted storage lives in this subdirectory of the state directory.
+STORAGE_SUBDIR = "storage"
 
 
 class SystemRandom:
@@ -60,7 +64,9 @@ class StderrLog:
 
 def linux_platform(state_dir: str | os.PathLike[str] | None = None, *, quiet: bool = False,
                    stream: TextIO | None = None) -> Platform:
-    """The Linux platform; the device key lives in state_dir (created on first use)."""
+    """The Linux platform; the device key and trusted storage live in state_dir (created on
+    first use)."""
     directory = Path(state_dir) if state_dir is not None else default_state_dir()
     return Platform(rng=SystemRandom(), clock=LinuxClock(), log=StderrLog(stream, quiet=quiet),
-                    huk=load_or_create_huk(directory))
+                    huk=load_or_create_huk(directory),
+                    storage=FileStorage(directory / STORAGE_SUBDIR))
