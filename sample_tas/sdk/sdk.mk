@@ -14,7 +14,14 @@ SDK_SRCS := \
 	sdk/src/system.c \
 	sdk/src/time.c \
 	sdk/src/property.c \
-	sdk/src/base64.c
+	sdk/src/base64.c \
+	sdk/src/crypto_objects.c \
+	sdk/src/crypto_alg.c \
+	sdk/src/crypto_operation.c \
+	sdk/src/crypto_digest.c \
+	sdk/src/crypto_cipher.c \
+	sdk/src/crypto_authenc.c \
+	sdk/src/crypto_asym.c
 
 # Compiled once per TA, with the TA's own ta_config.h.
 SDK_TA_HEADER_SRC := sdk/src/ta_header.c

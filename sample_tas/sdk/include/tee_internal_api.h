@@ -15,6 +15,8 @@
 #include <sdk/api_core.h>
 #include <sdk/api_property.h>
 #include <sdk/api_time.h>
+#include <sdk/api_object.h>
+#include <sdk/api_crypto.h>
 #include <sdk/ta_entry.h>
 #include <sdk/trace.h>
 
