@@ -1,0 +1,180 @@
+"""Published known-answer vectors shared by the crypto tests (handlers and sample TA).
+
+Sources: FIPS 180-4 / FIPS 202 / RFC 1321 / GB/T 32905 ("abc" digests), RFC 2202 and
+RFC 4231 (HMAC), NIST SP 800-38A (AES ECB/CBC/CTR), SP 800-38B (CMAC), RFC 3962 (AES CTS),
+IEEE 1619 (XTS), the GCM specification (McGrew/Viega test cases), RFC 3610 (CCM),
+GB/T 32907 (SM4), FIPS 46 worked example (DES), RFC 8032 (Ed25519, ctx, ph), RFC 7748
+(X25519), RFC 5869 (HKDF), RFC 6070 (PBKDF2-HMAC-SHA1).
+"""
+from __future__ import annotations
+
+from optee_litebox.abi import crypto as c
+
+H = bytes.fromhex
+
+DIGEST_ABC = {
+    c.TEE_ALG_MD5: "900150983cd24fb0d6963f7d28e17f72",
+    c.TEE_ALG_SHA1: "a9993e364706816aba3e25717850c26c9cd0d89d",
+    c.TEE_ALG_SHA224: "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7",
+    c.TEE_ALG_SHA256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    c.TEE_ALG_SHA384: "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+                      "8086072ba1e7cc2358baeca134c825a7",
+    c.TEE_ALG_SHA512: "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                      "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+    c.TEE_ALG_SHA3_224: "e642824c3f8cf24ad09234ee7d3c766fc9a3a5168d0c94ad73b46fdf",
+    c.TEE_ALG_SHA3_256: "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532",
+    c.TEE_ALG_SHA3_384: "ec01498288516fc926459f58e2c6ad8df9b473cb0fc08c2596da7cf0e49be4b2"
+                        "98d88cea927ac7f539f1edf228376d25",
+    c.TEE_ALG_SHA3_512: "b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e"
+                        "10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0",
+    c.TEE_ALG_SM3: "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+}
+#: FIPS 202: the first 32 bytes of SHAKE128("") and SHAKE256("").
+SHAKE_EMPTY = {
+    c.TEE_ALG_SHAKE128: "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26",
+    c.TEE_ALG_SHAKE256: "46b9dd2b0ba88d13233b3feb743eeb243fcd52ea62b81b82b50c27646ed5762f",
+}
+
+#: RFC 2202 test case 1 (HMAC-MD5, HMAC-SHA1) and RFC 4231 test case 4 (SHA-224/256).
+HMAC = [
+    (c.TEE_ALG_HMAC_MD5, c.TEE_TYPE_HMAC_MD5, b"\x0b" * 16, b"Hi There",
+     "9294727a3638bb1c13f48ef8158bfc9d"),
+    (c.TEE_ALG_HMAC_SHA1, c.TEE_TYPE_HMAC_SHA1, b"\x0b" * 20, b"Hi There",
+     "b617318655057264e28bc0b6fb378c8ef146be00"),
+    (c.TEE_ALG_HMAC_SHA224, c.TEE_TYPE_HMAC_SHA224, bytes(range(1, 26)), b"\xcd" * 50,
+     "6c11506874013cac6a2abc1bb382627cec6a90d86efc012de7afec5a"),
+    (c.TEE_ALG_HMAC_SHA256, c.TEE_TYPE_HMAC_SHA256, bytes(range(1, 26)), b"\xcd" * 50,
+     "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+]
+
+# NIST SP 800-38A (F.1.1, F.2.1, F.5.1): AES-128.
+AES128_KEY = H("2b7e151628aed2a6abf7158809cf4f3c")
+SP800_38A_PT = H("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+                 "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710")
+SP800_38A_IV = H("000102030405060708090a0b0c0d0e0f")
+SP800_38A_CTR = H("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
+ECB_AES128_CT = H("3ad77bb40d7a3660a89ecaf32466ef97f5d3d58503b9699de785895a96fdbaaf"
+                  "43b1cd7f598ece23881b00e3ed0306887b0c785e27e8ad3f8223207104725dd4")
+CBC_AES128_CT = H("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+                  "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7")
+CTR_AES128_CT = H("874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff"
+                  "5ae4df3edbd5d35e5b4f09020db03eab1e031dda2fbe03d1792170a0f3009cee")
+
+# NIST SP 800-38B D.1: AES-128 CMAC over 0, 16, 40 and 64 bytes of the SP 800-38A text.
+CMAC_AES128 = [(0, "bb1d6929e95937287fa37d129b756746"),
+               (16, "070a16b46b4d4144f79bdd9dd04a287c"),
+               (40, "dfa66747de9ae63030ca32611497c827"),
+               (64, "51f0bebf7e3b9d92fc49741779363cfe")]
+
+# RFC 3962 appendix B (AES-128 CTS, zero IV).
+CTS_KEY = H("636869636b656e207465726979616b69")
+CTS_PT = H("4920776f756c64206c696b652074686520"
+           "47656e6572616c2047617527732043686963"
+           "6b656e2c20706c656173652c")
+CTS_CASES = [  # (plaintext length, ciphertext)
+    (17, "c6353568f2bf8cb4d8a580362da7ff7f97"),
+    (31, "fc00783e0efdb2c1d445d4c8eff7ed2297687268d6ecccc0c07b25e25ecfe5"),
+    (32, "39312523a78662d5be7fcbcc98ebf5a897687268d6ecccc0c07b25e25ecfe584"),
+]
+
+#: IEEE 1619-2007 XTS-AES-128 vector 1 (all zero keys, tweak and 32 data bytes).
+XTS_ZERO_CT = H("917cf69ebd68b2ec9b9fe9a3eadda692cd43d2f59598ed858c02c2652fbf922e")
+
+#: GB/T 32907 example 1.
+SM4_KEY = H("0123456789abcdeffedcba9876543210")
+SM4_CT = H("681edf34d206965e86b3e94f536e4246")
+
+#: The classic DES worked example (key 133457799BBCDFF1).
+DES_KEY, DES_PT, DES_CT = H("133457799bbcdff1"), H("0123456789abcdef"), H("85e813540f0ab405")
+
+# GCM specification test cases 2-4 (AES-128).
+GCM_K3 = H("feffe9928665731c6d6a8f9467308308")
+GCM_IV3 = H("cafebabefacedbaddecaf888")
+GCM_P3 = H("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+           "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255")
+GCM_C3 = H("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
+           "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985")
+GCM_T3 = H("4d5c2af327cd64a62cf35abd2ba6fab4")
+GCM_A4 = H("feedfacedeadbeeffeedfacedeadbeefabaddad2")
+GCM_T4 = H("5bc94fbc3221a5db94fae95ae7121a47")
+
+# RFC 3610 packet vector #1 (AES-CCM, 13-byte nonce, 8-byte tag).
+CCM_KEY = H("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf")
+CCM_NONCE = H("00000003020100a0a1a2a3a4a5")
+CCM_AAD = H("0001020304050607")
+CCM_PT = H("08090a0b0c0d0e0f101112131415161718191a1b1c1d1e")
+CCM_CT_TAG = H("588c979a61c663d2f066d0c2c0f989806d5f6b61dac38417e8d12cfdf926e0")
+
+# RFC 8032 7.1 test 1 (Ed25519), 7.2 (Ed25519ctx, context "foo"), 7.3 (Ed25519ph, "abc").
+ED25519 = (H("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"),
+           H("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"), b"",
+           H("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+             "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"))
+ED25519_CTX = (H("0305334e381af78f141cb666f6199f57bc3495335a256a95bd2a55bf546663f6"),
+               H("dfc9425e4f968f7f0c29f0259cf5f9aed6851c2bb4ad8bfb860cfee0ab248292"),
+               H("f726936d19c800494e3fdaff20b276a8"), b"foo",
+               H("55a4cc2f70a54e04288c5f4cd1e45a7bb520b36292911876cada7323198dd87a"
+                 "8b36950b95130022907a7fb7c4e9b2d5f6cca685a587b4b21f4b888e4e7edb0d"))
+ED25519_PH = (H("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"),
+              H("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf"),
+              b"abc",
+              H("98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41"
+                "31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406"))
+
+# RFC 7748 6.1: X25519 key agreement.
+X25519_ALICE = (H("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"),
+                H("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"))
+X25519_BOB = (H("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"),
+              H("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"))
+X25519_SHARED = H("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
+
+# RFC 5869 A.1 (HKDF-SHA256 basic test case).
+HKDF_IKM = b"\x0b" * 22
+HKDF_SALT = H("000102030405060708090a0b0c")
+HKDF_INFO = H("f0f1f2f3f4f5f6f7f8f9")
+HKDF_OKM = H("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+             "34007208d5b887185865")
+
+# RFC 6070: PBKDF2-HMAC-SHA1, P = "password", S = "salt", 20-byte output.
+PBKDF2 = [(1, "0c60c80f961f0e71f3a9b524af6012062fe037a6"),
+          (2, "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"),
+          (4096, "4b007901b765489abead49d926f721d065a429c1")]
+
+# Domain parameters generated once with pycryptodome (DSA, FIPS 186-4) and cryptography (DH,
+# safe prime, generator 2) for these tests.
+DSA1024_P = int(
+    "fb64776860efdc7dfe4ee7c81f41e99c9161d908bc5064299fa5091366fa8543"
+    "a64ccc4e6c48eef7512e591dd86c36fdfa5d8b934f411f135e45e2ce05ce9a12"
+    "96f7c89f1415fe7dc3c6888eb1332a329deb4fed6b732e6664a5b4a15c227361"
+    "233479d2a4371f43c678f69e3e10d9bec2c493773cb6e737f9b79dec29b923f3", 16)
+DSA1024_Q = int(
+    "c309ea6903575477a7783389244883941ac2be9b", 16)
+DSA1024_G = int(
+    "f5a87496aa872eb7639363f39c2bfd8ec7434f3643fde7c3b56f8b80d830052d"
+    "fd603494dc87ce23cc95f802e78c71a02398811489d25b9584528ce2743051a1"
+    "2b9752212a37213f1b503dd7e8c55b0f60cc881823787ff012efb417acfd994a"
+    "daf727bb7041228fb3923543bec8e367e4ead78ad36f7f730b480cfa994cd877", 16)
+DSA2048_P = int(
+    "f274d48ab9cc1a746b4ea9acab83b94525bfa4840380098980ee58cdadca0a3f"
+    "9bc9ff6ceb7e26b18c636012ee865a211c40ce3e837f58f26261843e0a63da84"
+    "d1724b15001e11bad49573af0b8a8d07af27dde2ba09a1ebd4a2010d2ee1905f"
+    "6a98f63a071c15e7cf38c2c95a971a5694312b96d6941476351e6c48007648be"
+    "0c97bfeda92956d5caf158f3ba19f2e66a1c2f3cda88f3438e6125093b630540"
+    "b5e91a2c874581cedd702ee2b660aaf7bfdd8011e79f6c47ee75f977864c5059"
+    "23eb6024b8647ebef36671f0f8d272f5104a44142ca394612cc5b63b3c5c934f"
+    "abdd443930c924c2d165b1ed38e6e894032baf19d47171f5aea364799bcdbd0d", 16)
+DSA2048_Q = int(
+    "e06b71a8820c8df4c35340f78b3d4a986f0a481696d2ff4457415627", 16)
+DSA2048_G = int(
+    "06722db4d24edd333caf61eb4f1992dc476d436fd7c5dae5d0bc5ecedbe545bf"
+    "3a168917d29d84d5add1e9399c895a924fef6f8a6f4bb476793eaddd6081bd19"
+    "3ef6267a53c31affd8fa3c097000ea5a604a9d172591a3eebf8fd6757a4bf4c2"
+    "7ff97c3b7ec9146f06fe13d6f989d3049f97dde139ab7842fbce105e3c7ed9a9"
+    "f3b2172f341ad551acd43d249cd4fcec196b4e6ee822245f44627c102fcba519"
+    "9c9637af6990454dadb7866d27a07a7e02fd27e2bcafcd2ed2310d18acb0df95"
+    "9dcc10bcf338ab79e502933392fc1a81b59841ab1e131224bd8c81ef42371c62"
+    "975988847d996b77e3f4db0a1a07aa145b27d7ed471372be94f85e78c430ddc8", 16)
+DH512_P = int(
+    "cbf04e3c292a0278f9680465410b03730da1909bd4a6c9cff27bc73c0d25a9ed"
+    "4cb6fb39c31f699fa317efd58aa2637cd7afdf6226743a0324e07f761a02e74f", 16)
+DH512_G = 2
