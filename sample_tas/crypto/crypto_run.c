@@ -257,19 +257,35 @@ TEE_Result cmd_ae_aad(uint32_t types, TEE_Param p[4])
 
 TEE_Result cmd_ae_update(uint32_t types, TEE_Param p[4])
 {
+	bool final = PTYPE(types, 3) == T(MEMREF_OUTPUT);
 	TEE_OperationHandle op;
-	size_t body, tail;
+	size_t body, tail, dl, tl;
 	struct out o;
 	TEE_Result res;
 
-	if (PTYPE(types, 3) != T(NONE) || !is_out(types, 2) ||
-	    !split(types, p, false, &op, &body, &tail))
+	if ((!final && PTYPE(types, 3) != T(NONE)) || !is_out(types, 2) ||
+	    PTYPE(types, 1) != T(MEMREF_INPUT) ||
+	    !split(types & 0x0FFF, p, false, &op, &body, &tail))
 		return TEE_ERROR_BAD_PARAMETERS;
 	out_init(&o, &p[2]);
 	res = stream(op, TEE_AEUpdate, p, body, &o, &p[2]);
-	if (res == TEE_SUCCESS)
-		p[2].memref.size = o.used;
-	return res;
+	if (res != TEE_SUCCESS || !final) {
+		if (res == TEE_SUCCESS)
+			p[2].memref.size = o.used;
+		return res;
+	}
+	/* Then TEE_AEEncryptFinal with no more data, the tag into p3. */
+	dl = o.room - o.used;
+	tl = p[3].memref.size;
+	res = TEE_AEEncryptFinal(op, NULL, 0, out_next(&o), &dl,
+				 p[3].memref.buffer, &tl);
+	p[3].memref.size = tl;
+	if (res == TEE_ERROR_SHORT_BUFFER)
+		p[2].memref.size = o.used + dl;
+	if (res != TEE_SUCCESS)
+		return res;
+	p[2].memref.size = o.used + dl;
+	return TEE_SUCCESS;
 }
 
 TEE_Result cmd_ae_enc_final(uint32_t types, TEE_Param p[4])

@@ -78,7 +78,9 @@
  *  23 AE_INIT         p0 VI (op, tagLen in bits), p1 MI nonce,
  *                     p2 VI (AADLen, payloadLen)  TEE_AEInit
  *  24 AE_AAD          p0 VI (op, chunk), p1 MI aad   TEE_AEUpdateAAD...
- *  25 AE_UPDATE       p0 VI (op, chunk), p1 MI src, p2 MO dst  TEE_AEUpdate...
+ *  25 AE_UPDATE       p0 VI (op, chunk), p1 MI src, p2 MO dst,
+ *                     [p3 MO tag]: TEE_AEUpdate..., and with p3
+ *                     TEE_AEEncryptFinal(no data) writing the tag to p3
  *  26 AE_ENC_FINAL    p0 VI op, p1 MI src, p2 MO dst, p3 MO tag
  *                     TEE_AEEncryptFinal (both sizes reported back)
  *  27 AE_DEC_FINAL    p0 VI op, p1 MI src, p2 MO dst, p3 MI tag

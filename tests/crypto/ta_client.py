@@ -214,6 +214,14 @@ class CryptoTA:
         res = self.call(AE_UPDATE, [Param.value_in(op, chunk), Param.memref_in(data), out])
         return res, out.data() if res == TEE_SUCCESS else b"", out.size
 
+    def ae_update_final(self, op: int, data: bytes, chunk: int = 0,
+                        tag_room: int = 16) -> tuple[int, bytes, bytes]:
+        """AE_UPDATE with a tag memref: the updates, then TEE_AEEncryptFinal with no data."""
+        out, tag = self._out(len(data) + 32), self._out(tag_room)
+        res = self.call(AE_UPDATE, [Param.value_in(op, chunk), Param.memref_in(data), out, tag])
+        ok = res == TEE_SUCCESS
+        return res, out.data() if ok else b"", tag.data() if ok else b""
+
     def ae_encrypt_final(self, op: int, data: bytes, room: int | None = None,
                          tag_room: int = 16) -> tuple[int, bytes, bytes, int, int]:
         out = self._out(len(data) + 32 if room is None else room)

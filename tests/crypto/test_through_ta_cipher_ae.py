@@ -260,3 +260,9 @@ def test_gcm_matches_the_host_for_a_large_streamed_payload(cta: CryptoTA) -> Non
     host = AES.new(key, AES.MODE_GCM, nonce=nonce)
     ct, htag = host.encrypt_and_digest(data)
     assert head + tail == ct and tag == htag
+
+
+def test_gcm_updates_and_final_in_one_command(cta: CryptoTA) -> None:
+    op = ae_op(cta, c.TEE_ALG_AES_GCM, ENC, v.GCM_K3)
+    assert cta.ae_init(op, v.GCM_IV3, 128) == TEE_SUCCESS
+    assert cta.ae_update_final(op, v.GCM_P3, chunk=10) == (TEE_SUCCESS, v.GCM_C3, v.GCM_T3)
