@@ -1,0 +1,548 @@
+"""The server: accepts clients, finds TAs by UUID and routes sessions to worker processes.
+
+One thread, one selector. A new connection says HELLO; a context connection then only
+sends CANCEL (and STATUS); a session connection sends OPEN, which the server answers
+itself when no TA has that UUID, and otherwise hands, socket and all, to a worker
+process: the worker of a single-instance TA (there is at most one), or a new worker for
+each instance of a multi-instance TA. Workers are forked from this process, which has
+already imported the engine and loaded the TA images, so a worker starts warm.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import selectors
+import signal
+import socket
+import struct
+import time
+import traceback
+import uuid as _uuid
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..abi.results import (TEE_ERROR_BAD_FORMAT, TEE_ERROR_BAD_PARAMETERS,
+                           TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_NOT_SUPPORTED,
+                           TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY, TEE_ERROR_TARGET_DEAD,
+                           TEE_ORIGIN_COMMS, TEE_ORIGIN_TEE, TEE_SUCCESS)
+from ..abi.props import TEE_LOGIN_GROUP
+from ..abi.ta import (TA_FLAG_INSTANCE_KEEP_ALIVE, TA_FLAG_INSTANCE_KEEP_CRASHED,
+                      TA_FLAG_SINGLE_INSTANCE)
+from ..client import protocol as p
+from ..client.session_fsm import SessionFsm
+from ..client.transport import Channel, close_fds
+from ..errors import LoaderError, SignatureError
+from ..ta_loader import TaImage
+from . import channel as ch
+from .config import ServerConfig, SharedServices
+from .identity import PeerCred, client_identity, process_groups
+from .listener import bind_socket, remove_socket
+from .shared_state import SharedTaTime
+from .worker import worker_main
+
+#: Seconds a connection may take from connect to OPEN (or to HELLO for a context).
+HANDSHAKE_TIMEOUT = 30.0
+#: Seconds after handing out the spare worker before forking the next one (so that the
+#: fork does not compete for the CPU with the open session it was taken for).
+SPARE_DELAY = 0.05
+#: Seconds the server waits for workers to close their sessions at shutdown.
+SHUTDOWN_WAIT = 3.0
+_UCRED = struct.Struct("iII")  # struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+_KEEP_CRASHED = TA_FLAG_SINGLE_INSTANCE | TA_FLAG_INSTANCE_KEEP_ALIVE | TA_FLAG_INSTANCE_KEEP_CRASHED
+
+
+@dataclass(eq=False)
+class Client:
+    """A connection that has not been handed to a worker."""
+
+    chan: Channel
+    cred: PeerCred
+    deadline: float
+    fsm: SessionFsm = field(default_factory=SessionFsm)
+    token: bytes = bytes(16)
+
+
+@dataclass(eq=False)
+class WorkerHandle:
+    pid: int
+    chan: Channel
+    #: The TA it hosts (None: a spare not assigned yet).
+    uuid: _uuid.UUID | None
+    flags: int
+    #: How many TA images the server had loaded when it forked this worker.
+    images: int = 0
+    #: Sessions handed over and not yet reported done.
+    sessions: int = 0
+    retiring: bool = False
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    worker: WorkerHandle
+    token: bytes
+
+
+class Server:
+    def __init__(self, config: ServerConfig) -> None:
+        self.cfg = config
+        self.log = config.platform.log
+        self.sel = selectors.DefaultSelector()
+        self.listener: socket.socket | None = None
+        self.clients: dict[int, Client] = {}
+        self.workers: dict[int, WorkerHandle] = {}       # by pid
+        self.single: dict[_uuid.UUID, WorkerHandle] = {}  # single-instance TA -> its worker
+        self.dead: set[_uuid.UUID] = set()                # kept-crashed TAs whose worker died
+        self.routes: dict[int, Route] = {}                # session key -> worker
+        self.shared = SharedServices(config.platform.clock.monotonic_ns(), SharedTaTime())
+        self.stopping = False
+        #: A worker forked ahead of time, so that opening a session does not wait for a fork.
+        self.spare: WorkerHandle | None = None
+        self._refill_at = 0.0
+        self._watches: dict[int, Callable[[], None]] = {}
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._accept_pause = 0.0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Bind and listen; the server is ready for clients when this returns."""
+        self.listener = bind_socket(self.cfg.socket_path)
+        self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
+        self.sel.register(self._wake_r, selectors.EVENT_READ, self._drain_wake)
+
+    def install_signal_handlers(self) -> None:
+        """SIGINT/SIGTERM stop the server cleanly; SIGCHLD reaps workers (main thread only)."""
+        signal.set_wakeup_fd(self._wake_w.fileno(), warn_on_full_buffer=False)
+        signal.signal(signal.SIGINT, self._on_stop_signal)
+        signal.signal(signal.SIGTERM, self._on_stop_signal)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+
+    def _on_stop_signal(self, signum: int, frame: object) -> None:
+        self.stopping = True
+
+    def watch(self, fd: int, callback: Callable[[], None]) -> None:
+        """Call callback (in the loop) when fd becomes readable."""
+        self._watches[fd] = callback
+        self.sel.register(fd, selectors.EVENT_READ, callback)
+
+    def wake(self) -> None:
+        try:
+            self._wake_w.send(b"!")
+        except OSError:
+            pass
+
+    def serve_forever(self) -> None:
+        self.refill_spare()
+        try:
+            while not self.stopping:
+                timeout = 1.0
+                if self._refill_at:
+                    timeout = max(0.0, min(timeout, self._refill_at - time.monotonic()))
+                for key, _ in self.sel.select(timeout):
+                    try:
+                        key.data()
+                    except Exception:  # noqa: BLE001 - never a dead server
+                        self.log.tee_log("E", "server: " + traceback.format_exc())
+                    if self.stopping:
+                        break
+                self._housekeeping()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop accepting, shut the workers down and remove the socket."""
+        if self.listener is not None:
+            self.sel.unregister(self.listener)
+            self.listener.close()
+            remove_socket(self.cfg.socket_path)
+            self.listener = None
+        for client in list(self.clients.values()):
+            self._drop(client)
+        for w in list(self.workers.values()):
+            try:
+                w.chan.send(p.frame(ch.SHUTDOWN))
+            except OSError:
+                pass
+        deadline = time.monotonic() + SHUTDOWN_WAIT
+        while self.workers and time.monotonic() < deadline:
+            self._reap()
+            if self.workers:
+                time.sleep(0.01)
+        for w in list(self.workers.values()):
+            _kill(w.pid)
+        while self.workers:
+            self._reap(block=True)
+        self.sel.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def _drain_wake(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        self._reap()
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
+        for client in list(self.clients.values()):
+            if client.fsm.role != p.ROLE_CONTEXT and now > client.deadline:
+                self._drop(client)
+        if self._refill_at and now >= self._refill_at:
+            self._refill_at = 0.0
+            self.refill_spare()
+        if self._accept_pause and now > self._accept_pause and self.listener is not None:
+            self._accept_pause = 0.0
+            self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
+        self._reap()
+
+    def _accept(self) -> None:
+        assert self.listener is not None
+        try:
+            sock, _ = self.listener.accept()
+        except BlockingIOError:
+            return
+        except OSError as exc:  # out of descriptors: pause accepting for a moment
+            self.log.tee_log("E", f"server: accept: {exc}")
+            self.sel.unregister(self.listener)
+            self._accept_pause = time.monotonic() + 0.1
+            return
+        pid, uid, gid = _UCRED.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                      _UCRED.size))
+        if uid not in (os.getuid(), 0):
+            sock.close()
+            return
+        sock.settimeout(5.0)  # sends block at most this long; reads happen when readable
+        client = Client(Channel(sock), PeerCred(pid, uid, gid), time.monotonic() + HANDSHAKE_TIMEOUT)
+        self.clients[client.chan.fileno] = client
+        self.sel.register(client.chan.fileno, selectors.EVENT_READ, lambda: self._readable(client))
+
+    def _readable(self, client: Client) -> None:
+        try:
+            n = client.chan.fill()
+        except (BlockingIOError, socket.timeout):
+            return
+        except p.ProtocolError as exc:
+            self._refuse(client, str(exc))
+            return
+        except OSError:
+            n = 0
+        if n == 0:
+            self._drop(client)
+            return
+        while client.chan.fileno in self.clients:
+            try:
+                got = client.chan.next_frame()
+            except p.ProtocolError as exc:
+                self._refuse(client, str(exc))
+                return
+            if got is None:
+                return
+            kind, payload, fds = got
+            try:
+                client.fsm.request(kind)
+                self._frame(client, kind, payload, fds)
+            except p.ProtocolError as exc:
+                close_fds(fds)
+                self._refuse(client, str(exc))
+                return
+            except OSError:
+                close_fds(fds)
+                self._drop(client)
+                return
+
+    def _frame(self, client: Client, kind: int, payload: memoryview, fds: list[int]) -> None:
+        if kind != p.OPEN:
+            close_fds(fds)
+        if kind == p.HELLO:
+            hello = p.decode_hello(payload)
+            version = p.negotiate(hello)
+            if version is None:
+                client.fsm.hello(hello.role, False)
+                client.chan.send(p.encode_hello_reply(p.HelloReply(0, TEE_ERROR_NOT_SUPPORTED)))
+                self._drop(client)
+                return
+            client.token = secrets.token_bytes(16) if hello.role == p.ROLE_CONTEXT else hello.token
+            client.fsm.hello(hello.role, True)
+            client.chan.send(p.encode_hello_reply(p.HelloReply(version, TEE_SUCCESS, client.token)))
+        elif kind == p.CANCEL:
+            self._cancel(client, p.decode_cancel(payload).key)
+        elif kind == p.STATUS:
+            if len(payload):
+                raise p.ProtocolError("STATUS carries no payload")
+            client.fsm.reply(p.STATUS_REPLY)
+            client.chan.send(p.encode_status_reply(json.dumps(self.status())))
+        elif kind == p.OPEN:
+            self._open(client, bytes(payload), fds)
+
+    def _refuse(self, client: Client, why: str) -> None:
+        try:
+            client.chan.send(p.encode_error(p.ErrorReply(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_COMMS, why)))
+        except OSError:
+            pass
+        self._drop(client)
+
+    def _drop(self, client: Client) -> None:
+        if self.clients.pop(client.chan.fileno, None) is not None:
+            try:
+                self.sel.unregister(client.chan.fileno)
+            except (KeyError, ValueError):
+                pass
+        client.chan.close()
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def _open(self, client: Client, payload: bytes, fds: list[int]) -> None:
+        try:
+            req = p.decode_open(payload)
+            if len(fds) != req.op.nfds or client.chan.buffered:
+                raise p.ProtocolError("OPEN must be the last frame before its reply")
+        except p.ProtocolError:
+            close_fds(fds)
+            raise
+        groups = process_groups(client.cred.pid) if req.login == TEE_LOGIN_GROUP else frozenset()
+        cred = PeerCred(client.cred.pid, client.cred.uid, client.cred.gid, groups)
+        res, origin, identity = client_identity(req.login, req.gid, cred)
+        worker = None
+        if identity is not None:
+            res, origin, worker = self._route(req)
+        if identity is None or worker is None:
+            close_fds(fds)
+            client.fsm.reply(p.OPEN_REPLY, False)
+            client.chan.send(p.encode_reply(p.OPEN_REPLY, p.Reply(res, origin)))
+            self._drop(client)
+            return
+        key = secrets.randbits(63) | 1
+        while key in self.routes:
+            key = secrets.randbits(63) | 1
+        msg = ch.Assign(key, identity, client.cred.pid, payload)
+        try:
+            worker.chan.send(ch.encode_assign(msg, 1 + len(fds)), [client.chan.fileno, *fds])
+        except OSError:
+            close_fds(fds)
+            client.chan.send(p.encode_reply(p.OPEN_REPLY, p.Reply(TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE)))
+            self._drop(client)
+            return
+        close_fds(fds)
+        worker.sessions += 1
+        self.routes[key] = Route(worker, client.token)
+        self._drop(client)  # the worker holds the connection now
+        if self.spare is None and not self._refill_at:
+            self._refill_at = time.monotonic() + SPARE_DELAY
+
+    def _route(self, req: p.OpenRequest) -> tuple[int, int, WorkerHandle | None]:
+        image, res = self._find(req.uuid)
+        if image is None:
+            return res, TEE_ORIGIN_TEE, None
+        head = image.plan.ta_head
+        if head is None:
+            self.log.tee_log("E", f"TA {req.uuid}: {image.name} is a TA library, not a TA")
+            return TEE_ERROR_BAD_FORMAT, TEE_ORIGIN_TEE, None
+        if head.flags & TA_FLAG_SINGLE_INSTANCE:
+            if req.uuid in self.dead:
+                return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, None
+            worker = self.single.get(req.uuid)
+            if worker is not None:
+                return TEE_SUCCESS, 0, worker
+        worker = self._take_worker(req.uuid, head.flags)
+        if worker is None:
+            return TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE, None
+        if head.flags & TA_FLAG_SINGLE_INSTANCE:
+            self.single[req.uuid] = worker
+        return TEE_SUCCESS, 0, worker
+
+    def _find(self, uuid: _uuid.UUID) -> tuple[TaImage | None, int]:
+        """The TA image for uuid, loaded on first use (as tee-supplicant loads TAs)."""
+        known = uuid in self.cfg.sources.images
+        try:
+            image = self.cfg.sources.find(uuid)
+        except SignatureError as exc:
+            self.log.tee_log("E", f"TA {uuid}: {exc}")
+            return None, TEE_ERROR_SECURITY
+        except LoaderError as exc:
+            self.log.tee_log("E", f"TA {uuid}: {exc}")
+            return None, TEE_ERROR_BAD_FORMAT
+        if image is None:
+            return None, TEE_ERROR_ITEM_NOT_FOUND
+        if not known:
+            self.log.tee_log("I", f"loaded TA {uuid} ({image.name})")
+        return image, TEE_SUCCESS
+
+    def _cancel(self, client: Client, key: int) -> None:
+        route = self.routes.get(key)
+        if route is None or route.token != client.token:
+            return  # not this context's session (or already closed): nothing to cancel
+        try:
+            route.worker.chan.send(ch.encode_cancel(key))
+        except OSError:
+            pass
+
+    def status(self) -> dict[str, object]:
+        return {
+            "pid": os.getpid(),
+            "socket": self.cfg.socket_path,
+            "workers": [{"pid": w.pid, "uuid": w.uuid and str(w.uuid), "flags": w.flags,
+                         "sessions": w.sessions, "retiring": w.retiring}
+                        for w in self.workers.values()],
+        }
+
+    # -- workers -----------------------------------------------------------------------------
+
+    def _take_worker(self, uuid: _uuid.UUID, flags: int) -> WorkerHandle | None:
+        """The spare worker if it knows every TA image loaded so far, else a new one."""
+        spare, self.spare = self.spare, None
+        if spare is not None and spare.images == len(self.cfg.sources.images) \
+                and spare.pid in self.workers and not spare.retiring:
+            spare.uuid, spare.flags = uuid, flags
+            return spare
+        if spare is not None:
+            self._retire(spare)
+        return self._spawn(uuid, flags)
+
+    def refill_spare(self) -> None:
+        """Fork the next spare worker (after a session was handed over)."""
+        if self.spare is None and not self.stopping and self.listener is not None:
+            self.spare = self._spawn(None, 0)
+
+    def _spawn(self, uuid: _uuid.UUID | None, flags: int) -> WorkerHandle | None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            self.log.tee_log("E", f"server: cannot start a worker: {exc}")
+            parent.close()
+            child.close()
+            return None
+        if pid == 0:  # the worker
+            code = 70
+            try:
+                parent.close()
+                self._become_worker()
+                code = worker_main(child, self.cfg, self.shared)
+            except BaseException:  # noqa: BLE001
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        child.close()
+        handle = WorkerHandle(pid, Channel(parent), uuid, flags, len(self.cfg.sources.images))
+        self.workers[pid] = handle
+        self.sel.register(handle.chan.fileno, selectors.EVENT_READ, lambda: self._from_worker(handle))
+        return handle
+
+    def _become_worker(self) -> None:
+        """In a fresh fork: drop everything of the server's but what a worker needs."""
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C reaches the server, which stops us
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _die_with_parent()
+        if self.listener is not None:
+            self.listener.close()  # the server keeps listening; only our copy goes
+        for client in self.clients.values():
+            client.chan.close()
+        for w in self.workers.values():
+            w.chan.close()
+        for fd in self._watches:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.sel.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def _from_worker(self, w: WorkerHandle) -> None:
+        try:
+            n = w.chan.fill()
+        except (BlockingIOError, socket.timeout):
+            return
+        except (OSError, p.ProtocolError):
+            n = 0
+        if n == 0:
+            self._worker_gone(w)
+            return
+        while True:
+            try:
+                got = w.chan.next_frame()
+            except p.ProtocolError:
+                self._worker_gone(w)
+                return
+            if got is None:
+                return
+            kind, payload, fds = got
+            close_fds(fds)
+            if kind == ch.SESSION_DONE:
+                done = ch.decode_done(payload)
+                if self.routes.pop(done.key, None) is not None:
+                    w.sessions -= 1
+                if w.sessions == 0 and done.instances == 0:
+                    self._retire(w)
+
+    def _retire(self, w: WorkerHandle) -> None:
+        """No session is open or in flight and no instance lives: the worker may go."""
+        w.retiring = True
+        if w.uuid is not None and self.single.get(w.uuid) is w:
+            del self.single[w.uuid]
+        try:
+            w.chan.send(p.frame(ch.RETIRE))
+        except OSError:
+            pass
+
+    def _worker_gone(self, w: WorkerHandle) -> None:
+        try:
+            self.sel.unregister(w.chan.fileno)
+        except (KeyError, ValueError):
+            pass
+        w.chan.close()
+        if self.spare is w:
+            self.spare = None
+        if w.uuid is not None and self.single.get(w.uuid) is w:
+            del self.single[w.uuid]
+        for key in [k for k, r in self.routes.items() if r.worker is w]:
+            del self.routes[key]
+        if not w.retiring and w.uuid is not None and w.flags & _KEEP_CRASHED == _KEEP_CRASHED:
+            self.dead.add(w.uuid)  # a kept-crashed instance is never respawned
+        w.retiring = True
+
+    def _reap(self, block: bool = False) -> None:
+        for pid, w in list(self.workers.items()):
+            try:
+                got, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                got, status = pid, 0
+            if got == 0 or self.workers.pop(pid, None) is None:
+                continue
+            w.status = status
+            if not w.retiring:
+                self._worker_gone(w)
+            if os.WIFSIGNALED(status) and not self.stopping:
+                sig = signal.Signals(os.WTERMSIG(status)).name
+                self.log.tee_log("E", f"worker {pid} for TA {w.uuid} was killed by {sig}; "
+                                      "its sessions are dead")
+            elif os.WIFEXITED(status) and os.WEXITSTATUS(status) and not self.stopping:
+                self.log.tee_log("E", f"worker {pid} for TA {w.uuid} exited with status "
+                                      f"{os.WEXITSTATUS(status)}")
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: a worker never outlives its server."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
