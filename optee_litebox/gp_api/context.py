@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import uuid as _uuid
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from ..abi.props import TEE_LOGIN_PUBLIC
 from ..core.memory import AddressSpace
@@ -79,6 +79,9 @@ class TeeServices:
     #: Property values that describe this TEE (gpd.tee.*); defaults mirror OP-TEE 4.10.0.
     tee_config: dict[str, object] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Trusted storage and its open persistent objects (gp_api.pobj.StorageServices),
+    #: created on first use from the platform's storage.
+    storage: Any = field(default=None, repr=False)
 
 
 @dataclass
@@ -93,3 +96,5 @@ class SyscallContext:
     log: Callable[[str], None] | None = None
     #: This instance's object and operation-state handles (syscalls 15-54).
     cryp: CrypTables = field(default_factory=CrypTables, repr=False)
+    #: This instance's persistent-object enumerators by handle (syscalls 45-49).
+    storage_enums: dict[int, Any] = field(default_factory=dict, repr=False)

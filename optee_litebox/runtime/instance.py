@@ -130,5 +130,14 @@ class TaInstance:
     def symbolize(self, addr: int) -> str:
         return symbolize(self.modules, addr)
 
+    def release_state(self) -> None:
+        """release_utc_state(): close the instance's object handles (releasing persistent
+        objects for other instances) and its enumerators."""
+        for obj in list(self.ctx.cryp.objects):
+            self.ctx.cryp.objects.close(obj)
+        self.ctx.storage_enums.clear()
+
     def close(self) -> None:
+        """Destroy the instance (user_ta_ctx_destroy)."""
+        self.release_state()
         self.engine.close()

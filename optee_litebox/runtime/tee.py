@@ -255,12 +255,14 @@ class Tee:
             state.cancel_time_ms = tee_system_time_ms(self.platform.clock, self.services) + timeout
 
     def _release_crashed(self, instance: TaInstance) -> None:
-        """maybe_release_ta_ctx(): forget a dead instance unless it is kept crashed."""
+        """maybe_release_ta_ctx(): forget a dead instance unless it is kept crashed, and
+        release its state (object handles, so others may open its persistent objects)."""
         if _keep_crashed(instance.flags):
             return
         with self._lock:
             if instance in self.instances:
                 self.instances.remove(instance)
+        instance.release_state()
 
     def _close(self, session: Session) -> None:
         """close_session(): close entry (if alive), then drop the instance when unused."""
