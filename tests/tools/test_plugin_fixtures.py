@@ -106,3 +106,11 @@ def test_load_from_path_and_ta_directory(litebox, tmp_path) -> None:  # type: ig
     litebox.add_dir(tmp_path)
     s = litebox.open_session(str(sample("params").uuid))
     assert s.invoke(5, b"x", value_out()) == "TEE_SUCCESS"
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_each_test_gets_its_own_empty_store(tee_platform, run: int) -> None:  # type: ignore[no-untyped-def]
+    store = tee_platform.storage
+    assert store.listdir("") == []  # nothing left by the other run
+    store.replace({"ta/object": b"run %d" % run})
+    assert store.read("ta/object") == b"run %d" % run

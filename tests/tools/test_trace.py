@@ -164,3 +164,12 @@ def test_tools_off_attach_nothing() -> None:
     s = box.open_session("hello_world")
     assert s.session is not None and s.session.instance.engine.tools is None
     box.close()
+
+
+def test_a_crypto_ta_traces_object_types_by_name() -> None:
+    box, out, _ = traced("syscalls")
+    s = box.open_session("crypto")
+    res = s.invoke(0, (0xA0000010, 256), value_out())  # OBJ_ALLOC: TEE_TYPE_AES, 256 bits
+    assert res == "TEE_SUCCESS"
+    box.close()
+    assert "cryp_obj_alloc(type=TEE_TYPE_AES, max_size=256, obj=" in out.getvalue()
