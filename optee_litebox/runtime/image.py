@@ -136,12 +136,14 @@ def unmap_module(mem: AddressSpace, module: LoadedModule) -> None:
 def write_phdr_info(mem: AddressSpace, modules: list[LoadedModule], lo: int, hi: int) -> Region | None:
     """ta_elf_set_elf_phdr_info(): describe every module to libutee's dl_iterate_phdr.
 
-    Returns the runtime-owned page holding the array, or None for a TA without the symbol.
+    ``__elf_phdr_info`` is looked up like any symbol (main TA first, then libraries): in
+    TAs whose libutee lives in a shared library it is that library's. Returns the
+    runtime-owned page holding the array, or None for a TA without the symbol.
     """
-    main = modules[0]
-    if main.plan.elf_phdr_info_vaddr is None:
+    info_va = resolver(modules)("__elf_phdr_info")
+    if info_va is None:
         return None
-    info_va = main.base + main.plan.elf_phdr_info_vaddr
+    main = modules[0]
     reserved, _count, _r2, _dlpi = ELF_PHDR_INFO.unpack(mem.peek(info_va, ELF_PHDR_INFO.size))
     if reserved:
         raise LoaderError(f"{main.name}: __elf_phdr_info.reserved is not zero")
