@@ -113,6 +113,7 @@ class TaInstance:
             self.ctx.session = None
             unmap_params(self.mem, mapped)
             session.cancel = False
+            session.wakeup.clear()  # else a later unmasked TEE_Wait never sleeps
             session.cancel_mask = True
 
     def _died(self, outcome: Outcome) -> None:
