@@ -70,6 +70,7 @@ def test_samples_json_lists_every_sample():
         "hello_world", "syscalls", "fault", "panic", "panic_create", "sha256",
         "lifecycle_keepalive", "lifecycle_single", "lifecycle_multi", "params",
         "crypto",
+        "storage", "storage_keep",
     }
     assert set(SAMPLES) == expected
     assert len({info["uuid"] for info in SAMPLES.values()}) == len(SAMPLES)

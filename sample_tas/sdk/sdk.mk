@@ -21,7 +21,8 @@ SDK_SRCS := \
 	sdk/src/crypto_digest.c \
 	sdk/src/crypto_cipher.c \
 	sdk/src/crypto_authenc.c \
-	sdk/src/crypto_asym.c
+	sdk/src/crypto_asym.c \
+	sdk/src/storage.c
 
 # Compiled once per TA, with the TA's own ta_config.h.
 SDK_TA_HEADER_SRC := sdk/src/ta_header.c

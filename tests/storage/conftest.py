@@ -25,7 +25,7 @@ READ, WRITE, WRITE_META, SHARE_READ, SHARE_WRITE, OVERWRITE = 0x1, 0x2, 0x4, 0x1
 RW = READ | WRITE | WRITE_META
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
 #: TEE_ObjectInfo as the sample TA copies it out (LP64).
-OBJECT_INFO = struct.Struct("<IIII4xQQI4x")
+OBJECT_INFO = struct.Struct("<IIIIQQI4x")
 
 
 def new_secure(storage: MemoryStorage | None = None, seed: int = 1,
