@@ -6,9 +6,9 @@ import sys
 
 from .. import __version__
 from ..errors import LiteboxError
-from . import host_cmd, inspect_cmd, libteec_cmd, run_cmd, serve_cmd, sign_cmd
+from . import host_cmd, inspect_cmd, libteec_cmd, run_cmd, serve_cmd, sign_cmd, storage_cmd
 
-COMMANDS = (run_cmd, inspect_cmd, sign_cmd, serve_cmd, host_cmd, libteec_cmd)
+COMMANDS = (run_cmd, inspect_cmd, sign_cmd, serve_cmd, host_cmd, libteec_cmd, storage_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
