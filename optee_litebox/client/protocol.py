@@ -5,11 +5,9 @@ frozen dataclasses, or the reverse, so the whole protocol is unit-tested and fuz
 without I/O. The specification is ``docs/protocol.md``; this module is its reference
 implementation and the C library (``optee_litebox/libteec``) speaks the same bytes.
 
-Every frame is an 8-byte header ``{u32 length; u16 kind; u8 nfds; u8 zero}`` followed by
-``length`` payload bytes; ``nfds`` file descriptors (memfds of shared memory, or a
-session socket between server and worker) travel with the frame as SCM_RIGHTS.
-All integers are little-endian. Every length is bounded; anything malformed raises
-``ProtocolError``.
+The names of ``frames`` (header, limits, kinds) and ``replies`` are re-exported here,
+so ``protocol`` is the one namespace users import. Every length is bounded; anything
+malformed raises ``ProtocolError``.
 """
 from __future__ import annotations
 
@@ -18,58 +16,36 @@ import uuid as _uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..errors import LiteboxError
+from .frames import (BUF_FLAG_FD, BUF_INLINE, BUF_SHM, CANCEL, CLOSE, CLOSE_REPLY, ERROR,
+                     HEADER, HEADER_SIZE, HELLO, HELLO_REPLY, INVOKE, INVOKE_REPLY, MAGIC,
+                     MAX_FDS, MAX_PAYLOAD, MAX_RELEASE, MAX_SHM_SIZE, MAX_TEXT,
+                     MEMREF_PARAM_TYPES, NO_BUFFER, NUM_PARAMS, OPEN, OPEN_REPLY,
+                     OUTPUT_PARAM_TYPES, ROLE_CONTEXT, ROLE_SESSION, STATUS, STATUS_REPLY,
+                     VALUE_PARAM_TYPES, VERSION_MAX, VERSION_MIN, Header, ProtocolError,
+                     at_end, check_header, decode_header, encode_header, exact, frame,
+                     unpack_at)
+from .replies import (NO_RESULTS, ErrorReply, ParamResult, Reply, decode_close_reply,
+                      decode_error, decode_reply, decode_status_reply, encode_close_reply,
+                      encode_error, encode_reply, encode_status_reply)
 
-MAGIC = b"OLBX"
-#: Protocol versions this implementation speaks.
-VERSION_MIN = 1
-VERSION_MAX = 1
-
-HEADER = struct.Struct("<IHBB")
-HEADER_SIZE = HEADER.size
-#: Largest payload of one frame (temporary memrefs travel inline, so this bounds them).
-MAX_PAYLOAD = 64 << 20
-#: Largest number of file descriptors attached to one frame.
-MAX_FDS = 8
-#: Largest shared memory (memfd) a client may describe.
-MAX_SHM_SIZE = 1 << 40
-#: Largest number of shared-memory ids released in one request.
-MAX_RELEASE = 4096
-#: Largest STATUS text.
-MAX_TEXT = 1 << 20
-NUM_PARAMS = 4
-#: A memref parameter's buffer index meaning "NULL buffer".
-NO_BUFFER = 0xFFFFFFFF
-
-# -- message kinds -------------------------------------------------------------------------
-HELLO = 0x0001
-OPEN = 0x0002
-INVOKE = 0x0003
-CLOSE = 0x0004
-CANCEL = 0x0005
-STATUS = 0x0006
-HELLO_REPLY = 0x8001
-OPEN_REPLY = 0x8002
-INVOKE_REPLY = 0x8003
-CLOSE_REPLY = 0x8004
-STATUS_REPLY = 0x8006
-ERROR = 0x80FF
-
-#: HELLO roles: a context connection (cancellation, status) or a session connection.
-ROLE_CONTEXT = 1
-ROLE_SESSION = 2
-
-# -- buffer kinds --------------------------------------------------------------------------
-#: Bytes carried in the frame (temporary memrefs, registered memory): copied both ways.
-BUF_INLINE = 1
-#: Shared memory backed by a file descriptor (memfd), mapped by the worker: zero copy.
-BUF_SHM = 2
-#: BUF_SHM flag: this frame carries the shared memory's file descriptor.
-BUF_FLAG_FD = 1
-
-VALUE_PARAM_TYPES = frozenset({1, 2, 3})
-MEMREF_PARAM_TYPES = frozenset({5, 6, 7})
-OUTPUT_PARAM_TYPES = frozenset({2, 3, 6, 7})
+__all__ = [
+    "BUF_FLAG_FD", "BUF_INLINE", "BUF_SHM", "CANCEL", "CLOSE", "CLOSE_REPLY", "Cancel",
+    "EMPTY_OPERATION", "ERROR", "ErrorReply", "HEADER", "HEADER_SIZE", "HELLO",
+    "HELLO_REPLY", "Header", "Hello", "HelloReply", "INVOKE", "INVOKE_REPLY",
+    "InvokeRequest", "MAGIC", "MAX_FDS", "MAX_PAYLOAD", "MAX_RELEASE", "MAX_SHM_SIZE",
+    "MAX_TEXT", "MEMREF_PARAM_TYPES", "NONE_PARAM", "NO_BUFFER", "NO_PARAMS", "NO_RESULTS",
+    "NUM_PARAMS", "OPEN", "OPEN_REPLY", "OUTPUT_PARAM_TYPES", "OpenRequest", "Operation",
+    "ParamResult", "ProtocolError", "ROLE_CONTEXT", "ROLE_SESSION", "Reply", "STATUS",
+    "STATUS_REPLY", "VALUE_PARAM_TYPES", "VERSION_MAX", "VERSION_MIN", "WireBuffer",
+    "WireParam", "at_end", "check_header", "decode_cancel", "decode_close",
+    "decode_close_reply", "decode_error", "decode_header", "decode_hello",
+    "decode_hello_reply", "decode_invoke", "decode_open", "decode_operation",
+    "decode_reply", "decode_status_reply", "encode_cancel", "encode_close",
+    "encode_close_reply", "encode_error", "encode_header", "encode_hello",
+    "encode_hello_reply", "encode_invoke", "encode_open", "encode_operation",
+    "encode_reply", "encode_status", "encode_status_reply", "exact", "frame", "negotiate",
+    "unpack_at",
+]
 
 _HELLO = struct.Struct("<4sHHI16s")
 _HELLO_REPLY = struct.Struct("<HHI16s")
@@ -80,56 +56,6 @@ _PARAMS = struct.Struct("<" + "IIQQ" * NUM_PARAMS)
 _OP_FULL = struct.Struct("<II" + "IIQQ" * NUM_PARAMS)
 _BUF_HEAD = struct.Struct("<IIQQQ")
 _U64 = struct.Struct("<Q")
-_U32 = struct.Struct("<I")
-_REPLY_HEAD = struct.Struct("<II")
-_RESULTS = struct.Struct("<" + "QQ" * NUM_PARAMS)
-_DATA_HEAD = struct.Struct("<IIQ")
-_ERROR = struct.Struct("<II")
-
-
-class ProtocolError(LiteboxError):
-    """A frame or message that does not follow docs/protocol.md."""
-
-
-# -- framing -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Header:
-    kind: int
-    length: int
-    nfds: int = 0
-
-
-def encode_header(kind: int, length: int, nfds: int = 0) -> bytes:
-    if not 0 <= length <= MAX_PAYLOAD:
-        raise ProtocolError(f"payload of {length} bytes exceeds the {MAX_PAYLOAD}-byte limit")
-    if not 0 <= nfds <= MAX_FDS:
-        raise ProtocolError(f"{nfds} file descriptors exceed the limit of {MAX_FDS}")
-    return HEADER.pack(length, kind, nfds, 0)
-
-
-def decode_header(data: bytes | bytearray | memoryview) -> Header:
-    """The header at the start of data (which must hold at least HEADER_SIZE bytes)."""
-    if len(data) < HEADER_SIZE:
-        raise ProtocolError("truncated frame header")
-    length, kind, nfds, zero = HEADER.unpack_from(data)
-    check_header(length, nfds, zero)
-    return Header(kind, length, nfds)
-
-
-def check_header(length: int, nfds: int, zero: int) -> None:
-    """Raise ProtocolError unless a header's fields are within the limits."""
-    if zero:
-        raise ProtocolError("reserved header byte is not zero")
-    if length > MAX_PAYLOAD:
-        raise ProtocolError(f"frame of {length} bytes exceeds the {MAX_PAYLOAD}-byte limit")
-    if nfds > MAX_FDS:
-        raise ProtocolError(f"frame announces {nfds} file descriptors (limit {MAX_FDS})")
-
-
-def frame(kind: int, payload: bytes = b"", nfds: int = 0) -> bytes:
-    """A complete frame: header then payload."""
-    return encode_header(kind, len(payload), nfds) + payload
 
 
 # -- handshake -----------------------------------------------------------------------------
@@ -158,7 +84,7 @@ def encode_hello(msg: Hello) -> bytes:
 
 
 def decode_hello(payload: bytes | memoryview) -> Hello:
-    _exact(payload, _HELLO.size, "HELLO")
+    exact(payload, _HELLO.size, "HELLO")
     magic, lo, hi, role, token = _HELLO.unpack_from(payload)
     if magic != MAGIC:
         raise ProtocolError("bad magic in HELLO")
@@ -180,7 +106,7 @@ def encode_hello_reply(msg: HelloReply) -> bytes:
 
 
 def decode_hello_reply(payload: bytes | memoryview) -> HelloReply:
-    _exact(payload, _HELLO_REPLY.size, "HELLO_REPLY")
+    exact(payload, _HELLO_REPLY.size, "HELLO_REPLY")
     version, _, status, token = _HELLO_REPLY.unpack_from(payload)
     return HelloReply(version, status, bytes(token))
 
@@ -264,7 +190,7 @@ def encode_operation(op: Operation) -> bytes:
 
 def decode_operation(payload: memoryview, pos: int) -> tuple[Operation, int]:
     """Decode an operation at pos; returns it and the position after it."""
-    raw = _unpack(_OP_FULL, payload, pos, "operation")
+    raw = unpack_at(_OP_FULL, payload, pos, "operation")
     pos += _OP_FULL.size
     types, nbufs = raw[0], raw[1]
     if nbufs > NUM_PARAMS:
@@ -273,7 +199,7 @@ def decode_operation(payload: memoryview, pos: int) -> tuple[Operation, int]:
         raise ProtocolError("parameter types use more than four nibbles")
     buffers: list[WireBuffer] = []
     for _ in range(nbufs):
-        kind, flags, bid, size, dlen = _unpack(_BUF_HEAD, payload, pos, "buffer")
+        kind, flags, bid, size, dlen = unpack_at(_BUF_HEAD, payload, pos, "buffer")
         pos += _BUF_HEAD.size
         if kind == BUF_INLINE:
             if flags or bid:
@@ -342,11 +268,11 @@ def encode_open(msg: OpenRequest) -> bytes:
 
 def decode_open(payload: bytes | memoryview) -> OpenRequest:
     view = memoryview(payload)
-    raw_uuid, login, has_gid, gid = _unpack(_OPEN_HEAD, view, 0, "OPEN")
+    raw_uuid, login, has_gid, gid = unpack_at(_OPEN_HEAD, view, 0, "OPEN")
     if has_gid > 1:
         raise ProtocolError("OPEN: bad connection-data flag")
     op, pos = decode_operation(view, _OPEN_HEAD.size)
-    _end(view, pos, "OPEN")
+    at_end(view, pos, "OPEN")
     return OpenRequest(_uuid.UUID(bytes=bytes(raw_uuid)), login, gid if has_gid else None, op)
 
 
@@ -360,7 +286,7 @@ def encode_invoke(msg: InvokeRequest) -> bytes:
 
 def decode_invoke(payload: bytes | memoryview) -> InvokeRequest:
     view = memoryview(payload)
-    cmd, nrel = _unpack(_INVOKE_HEAD, view, 0, "INVOKE")
+    cmd, nrel = unpack_at(_INVOKE_HEAD, view, 0, "INVOKE")
     if nrel > MAX_RELEASE:
         raise ProtocolError(f"INVOKE releases {nrel} ids (limit {MAX_RELEASE})")
     pos = _INVOKE_HEAD.size
@@ -371,7 +297,7 @@ def decode_invoke(payload: bytes | memoryview) -> InvokeRequest:
         release = struct.unpack_from(f"<{nrel}Q", view, pos)
         pos += 8 * nrel
     op, pos = decode_operation(view, pos)
-    _end(view, pos, "INVOKE")
+    at_end(view, pos, "INVOKE")
     return InvokeRequest(cmd, op, release)
 
 
@@ -380,7 +306,7 @@ def encode_close() -> bytes:
 
 
 def decode_close(payload: bytes | memoryview) -> None:
-    _exact(payload, 0, "CLOSE")
+    exact(payload, 0, "CLOSE")
 
 
 @dataclass(frozen=True)
@@ -395,146 +321,9 @@ def encode_cancel(msg: Cancel) -> bytes:
 
 
 def decode_cancel(payload: bytes | memoryview) -> Cancel:
-    _exact(payload, 8, "CANCEL")
+    exact(payload, 8, "CANCEL")
     return Cancel(_U64.unpack_from(payload)[0])
 
 
 def encode_status() -> bytes:
     return frame(STATUS)
-
-
-# -- replies -------------------------------------------------------------------------------
-
-class ParamResult(NamedTuple):
-    """What came back for one parameter: value a and b, or a memref's new size in a."""
-
-    a: int = 0
-    b: int = 0
-
-
-NO_RESULTS = (ParamResult(),) * NUM_PARAMS
-
-
-@dataclass(frozen=True)
-class Reply:
-    """OPEN_REPLY or INVOKE_REPLY: result, origin, parameters and output bytes."""
-
-    result: int
-    origin: int
-    params: tuple[ParamResult, ...] = NO_RESULTS
-    #: (parameter index, bytes of that memref's window) for memrefs into inline buffers.
-    data: tuple[tuple[int, bytes | memoryview], ...] = ()
-    #: OPEN_REPLY only: the key that names the session in CANCEL.
-    session_key: int = 0
-
-
-def encode_reply(kind: int, msg: Reply) -> bytes:
-    if kind not in (OPEN_REPLY, INVOKE_REPLY):
-        raise ProtocolError("not a reply kind")
-    fields: list[int] = []
-    for r in msg.params:
-        fields += (r.a & 0xFFFFFFFFFFFFFFFF, r.b & 0xFFFFFFFF)
-    parts = [_REPLY_HEAD.pack(msg.result & 0xFFFFFFFF, msg.origin & 0xFFFFFFFF)]
-    if kind == OPEN_REPLY:
-        parts.append(_U64.pack(msg.session_key))
-    parts.append(_RESULTS.pack(*fields))
-    parts.append(_U32.pack(len(msg.data)))
-    for index, data in msg.data:
-        parts.append(_DATA_HEAD.pack(index, 0, len(data)))
-        parts.append(bytes(data))
-    return frame(kind, b"".join(parts))
-
-
-def decode_reply(kind: int, payload: bytes | memoryview) -> Reply:
-    view = memoryview(payload)
-    result, origin = _unpack(_REPLY_HEAD, view, 0, "reply")
-    pos = _REPLY_HEAD.size
-    key = 0
-    if kind == OPEN_REPLY:
-        (key,) = _unpack(_U64, view, pos, "OPEN_REPLY")
-        pos += 8
-    elif kind != INVOKE_REPLY:
-        raise ProtocolError("not a reply kind")
-    raw = _unpack(_RESULTS, view, pos, "reply parameters")
-    pos += _RESULTS.size
-    if any(raw[i] >> 32 for i in range(1, 2 * NUM_PARAMS, 2)):
-        raise ProtocolError("reply value b wider than 32 bits")
-    params = tuple(ParamResult(raw[2 * i], raw[2 * i + 1]) for i in range(NUM_PARAMS))
-    (ndata,) = _unpack(_U32, view, pos, "reply data count")
-    pos += 4
-    if ndata > NUM_PARAMS:
-        raise ProtocolError("reply carries data for more than four parameters")
-    data = []
-    for _ in range(ndata):
-        index, zero, dlen = _unpack(_DATA_HEAD, view, pos, "reply data")
-        pos += _DATA_HEAD.size
-        if index >= NUM_PARAMS or zero or pos + dlen > len(view):
-            raise ProtocolError("reply data out of range")
-        data.append((index, view[pos:pos + dlen]))
-        pos += dlen
-    _end(view, pos, "reply")
-    return Reply(result, origin, params, tuple(data), key)
-
-
-def encode_close_reply(result: int) -> bytes:
-    return frame(CLOSE_REPLY, _U32.pack(result & 0xFFFFFFFF))
-
-
-def decode_close_reply(payload: bytes | memoryview) -> int:
-    _exact(payload, 4, "CLOSE_REPLY")
-    return int(_U32.unpack_from(payload)[0])
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    """The peer broke the protocol (or the server refuses): the connection closes next."""
-
-    result: int
-    origin: int
-    text: str = ""
-
-
-def encode_error(msg: ErrorReply) -> bytes:
-    text = msg.text.encode("utf-8", "replace")[:1024]
-    return frame(ERROR, _ERROR.pack(msg.result & 0xFFFFFFFF, msg.origin & 0xFFFFFFFF) + text)
-
-
-def decode_error(payload: bytes | memoryview) -> ErrorReply:
-    if not _ERROR.size <= len(payload) <= _ERROR.size + 1024:
-        raise ProtocolError("ERROR frame of a bad length")
-    result, origin = _ERROR.unpack_from(payload)
-    return ErrorReply(result, origin, bytes(payload[_ERROR.size:]).decode("utf-8", "replace"))
-
-
-def encode_status_reply(text: str) -> bytes:
-    data = text.encode()
-    if len(data) > MAX_TEXT:
-        raise ProtocolError("status text too long")
-    return frame(STATUS_REPLY, data)
-
-
-def decode_status_reply(payload: bytes | memoryview) -> str:
-    if len(payload) > MAX_TEXT:
-        raise ProtocolError("status text too long")
-    try:
-        return bytes(payload).decode()
-    except UnicodeDecodeError as exc:
-        raise ProtocolError("status text is not UTF-8") from exc
-
-
-# -- helpers -------------------------------------------------------------------------------
-
-def _unpack(st: struct.Struct, view: memoryview | bytes, pos: int, what: str) -> tuple:
-    if pos + st.size > len(view):
-        raise ProtocolError(f"{what} is truncated")
-    return st.unpack_from(view, pos)
-
-
-def _exact(payload: bytes | memoryview, size: int, what: str) -> None:
-    if len(payload) != size:
-        raise ProtocolError(f"{what} payload is {len(payload)} bytes, expected {size}")
-
-
-def _end(view: memoryview, pos: int, what: str) -> None:
-    if pos != len(view):
-        raise ProtocolError(f"{len(view) - pos} stray bytes after {what}")

@@ -5,7 +5,8 @@ sends CANCEL (and STATUS); a session connection sends OPEN, which the server ans
 itself when no TA has that UUID, and otherwise hands, socket and all, to a worker
 process: the worker of a single-instance TA (there is at most one), or a new worker for
 each instance of a multi-instance TA. Workers are forked from this process, which has
-already imported the engine and loaded the TA images, so a worker starts warm.
+already imported the engine and loaded the TA images, so a worker starts warm
+(``workers.py``).
 """
 from __future__ import annotations
 
@@ -27,8 +28,7 @@ from ..abi.results import (TEE_ERROR_BAD_FORMAT, TEE_ERROR_BAD_PARAMETERS,
                            TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY, TEE_ERROR_TARGET_DEAD,
                            TEE_ORIGIN_COMMS, TEE_ORIGIN_TEE, TEE_SUCCESS)
 from ..abi.props import TEE_LOGIN_GROUP
-from ..abi.ta import (TA_FLAG_INSTANCE_KEEP_ALIVE, TA_FLAG_INSTANCE_KEEP_CRASHED,
-                      TA_FLAG_SINGLE_INSTANCE)
+from ..abi.ta import TA_FLAG_SINGLE_INSTANCE
 from ..client import protocol as p
 from ..client.session_fsm import SessionFsm
 from ..client.transport import Channel, close_fds
@@ -39,7 +39,7 @@ from .config import ServerConfig, SharedServices
 from .identity import PeerCred, client_identity, process_groups
 from .listener import bind_socket, remove_socket
 from .shared_state import SharedTaTime
-from .worker import worker_main
+from .workers import WorkerHandle, WorkerSupervision, kill_worker
 
 #: Seconds a connection may take from connect to OPEN (or to HELLO for a context).
 HANDSHAKE_TIMEOUT = 30.0
@@ -49,7 +49,6 @@ SPARE_DELAY = 0.05
 #: Seconds the server waits for workers to close their sessions at shutdown.
 SHUTDOWN_WAIT = 3.0
 _UCRED = struct.Struct("iII")  # struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-_KEEP_CRASHED = TA_FLAG_SINGLE_INSTANCE | TA_FLAG_INSTANCE_KEEP_ALIVE | TA_FLAG_INSTANCE_KEEP_CRASHED
 
 
 @dataclass(eq=False)
@@ -63,28 +62,13 @@ class Client:
     token: bytes = bytes(16)
 
 
-@dataclass(eq=False)
-class WorkerHandle:
-    pid: int
-    chan: Channel
-    #: The TA it hosts (None: a spare not assigned yet).
-    uuid: _uuid.UUID | None
-    flags: int
-    #: How many TA images the server had loaded when it forked this worker.
-    images: int = 0
-    #: Sessions handed over and not yet reported done.
-    sessions: int = 0
-    retiring: bool = False
-    status: int | None = None
-
-
 @dataclass(frozen=True)
 class Route:
     worker: WorkerHandle
     token: bytes
 
 
-class Server:
+class Server(WorkerSupervision):
     def __init__(self, config: ServerConfig) -> None:
         self.cfg = config
         self.log = config.platform.log
@@ -173,7 +157,7 @@ class Server:
             if self.workers:
                 time.sleep(0.01)
         for w in list(self.workers.values()):
-            _kill(w.pid)
+            kill_worker(w.pid)
         while self.workers:
             self._reap(block=True)
         self.sel.close()
@@ -248,19 +232,27 @@ class Server:
             kind, payload, fds = got
             try:
                 client.fsm.request(kind)
-                self._frame(client, kind, payload, fds)
             except p.ProtocolError as exc:
                 close_fds(fds)
                 self._refuse(client, str(exc))
                 return
+            try:
+                self._frame(client, kind, payload, fds)  # closes fds, whatever happens
+            except p.ProtocolError as exc:
+                self._refuse(client, str(exc))
+                return
             except OSError:
-                close_fds(fds)
                 self._drop(client)
                 return
 
     def _frame(self, client: Client, kind: int, payload: memoryview, fds: list[int]) -> None:
-        if kind != p.OPEN:
-            close_fds(fds)
+        if kind == p.OPEN:
+            try:
+                self._open(client, bytes(payload), fds)
+            finally:
+                close_fds(fds)  # a worker got its own copies with the session socket
+            return
+        close_fds(fds)
         if kind == p.HELLO:
             hello = p.decode_hello(payload)
             version = p.negotiate(hello)
@@ -279,8 +271,6 @@ class Server:
                 raise p.ProtocolError("STATUS carries no payload")
             client.fsm.reply(p.STATUS_REPLY)
             client.chan.send(p.encode_status_reply(json.dumps(self.status())))
-        elif kind == p.OPEN:
-            self._open(client, bytes(payload), fds)
 
     def _refuse(self, client: Client, why: str) -> None:
         try:
@@ -300,13 +290,9 @@ class Server:
     # -- sessions ----------------------------------------------------------------------------
 
     def _open(self, client: Client, payload: bytes, fds: list[int]) -> None:
-        try:
-            req = p.decode_open(payload)
-            if len(fds) != req.op.nfds or client.chan.buffered:
-                raise p.ProtocolError("OPEN must be the last frame before its reply")
-        except p.ProtocolError:
-            close_fds(fds)
-            raise
+        req = p.decode_open(payload)
+        if len(fds) != req.op.nfds or client.chan.buffered:
+            raise p.ProtocolError("OPEN must be the last frame before its reply")
         groups = process_groups(client.cred.pid) if req.login == TEE_LOGIN_GROUP else frozenset()
         cred = PeerCred(client.cred.pid, client.cred.uid, client.cred.gid, groups)
         res, origin, identity = client_identity(req.login, req.gid, cred)
@@ -314,7 +300,6 @@ class Server:
         if identity is not None:
             res, origin, worker = self._route(req)
         if identity is None or worker is None:
-            close_fds(fds)
             client.fsm.reply(p.OPEN_REPLY, False)
             client.chan.send(p.encode_reply(p.OPEN_REPLY, p.Reply(res, origin)))
             self._drop(client)
@@ -326,11 +311,9 @@ class Server:
         try:
             worker.chan.send(ch.encode_assign(msg, 1 + len(fds)), [client.chan.fileno, *fds])
         except OSError:
-            close_fds(fds)
             client.chan.send(p.encode_reply(p.OPEN_REPLY, p.Reply(TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE)))
             self._drop(client)
             return
-        close_fds(fds)
         worker.sessions += 1
         self.routes[key] = Route(worker, client.token)
         self._drop(client)  # the worker holds the connection now
@@ -394,155 +377,3 @@ class Server:
         }
 
     # -- workers -----------------------------------------------------------------------------
-
-    def _take_worker(self, uuid: _uuid.UUID, flags: int) -> WorkerHandle | None:
-        """The spare worker if it knows every TA image loaded so far, else a new one."""
-        spare, self.spare = self.spare, None
-        if spare is not None and spare.images == len(self.cfg.sources.images) \
-                and spare.pid in self.workers and not spare.retiring:
-            spare.uuid, spare.flags = uuid, flags
-            return spare
-        if spare is not None:
-            self._retire(spare)
-        return self._spawn(uuid, flags)
-
-    def refill_spare(self) -> None:
-        """Fork the next spare worker (after a session was handed over)."""
-        if self.spare is None and not self.stopping and self.listener is not None:
-            self.spare = self._spawn(None, 0)
-
-    def _spawn(self, uuid: _uuid.UUID | None, flags: int) -> WorkerHandle | None:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            pid = os.fork()
-        except OSError as exc:
-            self.log.tee_log("E", f"server: cannot start a worker: {exc}")
-            parent.close()
-            child.close()
-            return None
-        if pid == 0:  # the worker
-            code = 70
-            try:
-                parent.close()
-                self._become_worker()
-                code = worker_main(child, self.cfg, self.shared)
-            except BaseException:  # noqa: BLE001
-                traceback.print_exc()
-            finally:
-                os._exit(code)
-        child.close()
-        handle = WorkerHandle(pid, Channel(parent), uuid, flags, len(self.cfg.sources.images))
-        self.workers[pid] = handle
-        self.sel.register(handle.chan.fileno, selectors.EVENT_READ, lambda: self._from_worker(handle))
-        return handle
-
-    def _become_worker(self) -> None:
-        """In a fresh fork: drop everything of the server's but what a worker needs."""
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C reaches the server, which stops us
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _die_with_parent()
-        if self.listener is not None:
-            self.listener.close()  # the server keeps listening; only our copy goes
-        for client in self.clients.values():
-            client.chan.close()
-        for w in self.workers.values():
-            w.chan.close()
-        for fd in self._watches:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.sel.close()
-        self._wake_r.close()
-        self._wake_w.close()
-
-    def _from_worker(self, w: WorkerHandle) -> None:
-        try:
-            n = w.chan.fill()
-        except (BlockingIOError, socket.timeout):
-            return
-        except (OSError, p.ProtocolError):
-            n = 0
-        if n == 0:
-            self._worker_gone(w)
-            return
-        while True:
-            try:
-                got = w.chan.next_frame()
-            except p.ProtocolError:
-                self._worker_gone(w)
-                return
-            if got is None:
-                return
-            kind, payload, fds = got
-            close_fds(fds)
-            if kind == ch.SESSION_DONE:
-                done = ch.decode_done(payload)
-                if self.routes.pop(done.key, None) is not None:
-                    w.sessions -= 1
-                if w.sessions == 0 and done.instances == 0:
-                    self._retire(w)
-
-    def _retire(self, w: WorkerHandle) -> None:
-        """No session is open or in flight and no instance lives: the worker may go."""
-        w.retiring = True
-        if w.uuid is not None and self.single.get(w.uuid) is w:
-            del self.single[w.uuid]
-        try:
-            w.chan.send(p.frame(ch.RETIRE))
-        except OSError:
-            pass
-
-    def _worker_gone(self, w: WorkerHandle) -> None:
-        try:
-            self.sel.unregister(w.chan.fileno)
-        except (KeyError, ValueError):
-            pass
-        w.chan.close()
-        if self.spare is w:
-            self.spare = None
-        if w.uuid is not None and self.single.get(w.uuid) is w:
-            del self.single[w.uuid]
-        for key in [k for k, r in self.routes.items() if r.worker is w]:
-            del self.routes[key]
-        if not w.retiring and w.uuid is not None and w.flags & _KEEP_CRASHED == _KEEP_CRASHED:
-            self.dead.add(w.uuid)  # a kept-crashed instance is never respawned
-        w.retiring = True
-
-    def _reap(self, block: bool = False) -> None:
-        for pid, w in list(self.workers.items()):
-            try:
-                got, status = os.waitpid(pid, 0 if block else os.WNOHANG)
-            except ChildProcessError:
-                got, status = pid, 0
-            if got == 0 or self.workers.pop(pid, None) is None:
-                continue
-            w.status = status
-            if not w.retiring:
-                self._worker_gone(w)
-            if os.WIFSIGNALED(status) and not self.stopping:
-                sig = signal.Signals(os.WTERMSIG(status)).name
-                self.log.tee_log("E", f"worker {pid} for TA {w.uuid} was killed by {sig}; "
-                                      "its sessions are dead")
-            elif os.WIFEXITED(status) and os.WEXITSTATUS(status) and not self.stopping:
-                self.log.tee_log("E", f"worker {pid} for TA {w.uuid} exited with status "
-                                      f"{os.WEXITSTATUS(status)}")
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _die_with_parent() -> None:
-    """PR_SET_PDEATHSIG: a worker never outlives its server."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass

@@ -112,48 +112,52 @@ class Worker:
                 self.stopping = True
 
     def _assign(self, payload: bytes, fds: list[int]) -> None:
+        """A session connection from the server (fds[0]) with the client's OPEN request."""
         if not fds:
             return
-        conn = None
+        extra = deque(fds[1:])  # the OPEN's shared memory; buffers take what they map
         try:
-            msg = ch.decode_assign(payload)
+            try:
+                msg = ch.decode_assign(payload)
+            except p.ProtocolError:
+                os.close(fds[0])
+                return
             conn = Conn(Channel(socket.socket(fileno=fds[0])), msg.key, msg.pid)
             conn.fsm.state = State.AWAIT_OPEN
-            conn.fsm.request(p.OPEN)
-            req = p.decode_open(msg.open_payload)
-            extra = deque(fds[1:])
-            fds = []
             try:
-                params = to_params(req.op, extra, conn.cache)
-            except MarshalError as exc:
-                self.log.tee_log("E", f"open session: {exc}")
-                self._reply_open(conn, p.Reply(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_COMMS))
-                return
-            finally:
-                close_fds(list(extra))
-            self._begin(conn)
-            try:
-                res, origin, session = self.tee.open_session(req.uuid, params, client=msg.client)
-            finally:
-                self.running = None
-            out, data = results(req.op, params, origin == TEE_ORIGIN_TRUSTED_APP)
-            conn.session = session
-            if session is not None:
-                self.by_key[conn.key] = conn
-                self.by_fd[conn.chan.fileno] = conn
-                self.poller.register(conn.chan.fileno, select.EPOLLIN)
-                self.hangups.register(conn.chan.fileno, select.EPOLLRDHUP | select.EPOLLET)
-                self.log.tee_log("I", f"session {session.id} opened to TA {req.uuid} "
-                                      f"(client pid {conn.pid}, login {msg.client.login})")
-            self._reply_open(conn, p.Reply(res, origin, out, data, conn.key))
-        except (p.ProtocolError, OSError) as exc:
-            close_fds(fds)
-            if conn is not None:
+                conn.fsm.request(p.OPEN)
+                self._open(conn, msg, extra)
+            except p.ProtocolError as exc:
                 self._error(conn, str(exc))
+        finally:
+            close_fds(list(extra))
+
+    def _open(self, conn: Conn, msg: ch.Assign, extra: deque[int]) -> None:
+        req = p.decode_open(msg.open_payload)
+        try:
+            params = to_params(req.op, extra, conn.cache)
+        except MarshalError as exc:
+            self.log.tee_log("E", f"open session: {exc}")
+            self._reply_open(conn, p.Reply(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_COMMS))
+            return
+        self._begin(conn)
+        try:
+            res, origin, session = self.tee.open_session(req.uuid, params, client=msg.client)
         except Exception:  # noqa: BLE001 - a worker survives its own bugs
             self.log.tee_log("E", "open session failed:\n" + traceback.format_exc())
-            if conn is not None:
-                self._reply_open(conn, p.Reply(TEE_ERROR_GENERIC, TEE_ORIGIN_TEE))
+            res, origin, session = TEE_ERROR_GENERIC, TEE_ORIGIN_TEE, None
+        finally:
+            self.running = None
+        out, data = results(req.op, params, origin == TEE_ORIGIN_TRUSTED_APP)
+        conn.session = session
+        if session is not None:
+            self.by_key[conn.key] = conn
+            self.by_fd[conn.chan.fileno] = conn
+            self.poller.register(conn.chan.fileno, select.EPOLLIN)
+            self.hangups.register(conn.chan.fileno, select.EPOLLRDHUP | select.EPOLLET)
+            self.log.tee_log("I", f"session {session.id} opened to TA {req.uuid} "
+                                  f"(client pid {conn.pid}, login {msg.client.login})")
+        self._reply_open(conn, p.Reply(res, origin, out, data, conn.key))
 
     def _reply_open(self, conn: Conn, reply: p.Reply) -> None:
         """Send OPEN_REPLY; a failed open (or a client already gone) ends the connection."""
@@ -218,15 +222,16 @@ class Worker:
                 if got is None:
                     return True
                 kind, payload, fds = got
+                queue = deque(fds)  # descriptors a buffer takes are closed there
                 try:
                     conn.fsm.request(kind)
                     if kind == p.INVOKE:
-                        self._invoke(conn, payload, deque(fds))
+                        self._invoke(conn, payload, queue)
                     else:
                         p.decode_close(payload)
                         self._close(conn)
                 finally:
-                    close_fds(fds)
+                    close_fds(list(queue))
             except p.ProtocolError as exc:
                 self._error(conn, str(exc))
                 return False

@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from optee_litebox.client import (ORIGIN_TEE, ORIGIN_TRUSTED_APP, Context, Operation,
-                                  TeecError, TempMemref, Value)
+from optee_litebox.client import ORIGIN_TEE, Context, Operation, TeecError, TempMemref, Value
 from optee_litebox.samples import sample
 
 from .conftest import ServerProc
