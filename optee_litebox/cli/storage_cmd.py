@@ -46,6 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rm = verbs.add_parser("rm", parents=[common], help="remove objects of one TA")
     rm.add_argument("id", nargs="*", help="object IDs (text, or hex:<bytes>)")
     rm.add_argument("--all", action="store_true", help="every object of the TA")
+    rm.add_argument("--wipe", action="store_true",
+                    help="delete all of the TA's files, even if they no longer authenticate")
     rm.set_defaults(func=cmd_rm)
 
 
@@ -173,10 +175,17 @@ def cmd_cat(args: argparse.Namespace) -> int:
 
 def cmd_rm(args: argparse.Namespace) -> int:
     store = _one_store(args)
+    if args.wipe:
+        try:
+            store.wipe()
+        except StorageError as exc:
+            raise LiteboxError(str(exc)) from None
+        print(f"wiped the storage of TA {args.ta}", file=sys.stderr)
+        return 0
     try:
         ids = store.ids() if args.all else [_parse_id(i) for i in args.id]
         if not ids and not args.all:
-            raise LiteboxError("name the objects to remove, or --all")
+            raise LiteboxError("name the objects to remove, or --all, or --wipe")
         for oid in ids:
             store.remove(oid)
             print(f"removed {_show_id(oid)}", file=sys.stderr)

@@ -265,6 +265,18 @@ class TaStore:
                 raise ItemNotFound("no such object")
             _Commit(self, state).run([], [oid], {}, self._chunk_files(entry))
 
+    def wipe(self) -> None:
+        """Delete every file of this TA's storage, readable or not (and its RPMB anchor):
+        the developer's way out of a store that no longer authenticates."""
+        with self._lock, self._writing():
+            names = south_call(self.storage.listdir, self.directory)
+            south_call(self.storage.remove, [f"{self.directory}/{n}" for n in names])
+            if self.rpmb is not None:
+                south_call(self.rpmb.set_anchor, self.rpmb_id, None)
+            self._state, self._anchor_seen, self._high = LogState(), None, 0
+            self._heads.clear()
+            self._swept = False
+
     def _chunk_files(self, entry: Entry) -> list[int]:
         """The chunk files of an object (none if its head is corrupt: the sweep gets them)."""
         try:

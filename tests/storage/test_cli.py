@@ -72,6 +72,25 @@ def test_rm_removes_objects(state: Path, capsys: pytest.CaptureFixture[str]) -> 
     tee.close()
 
 
+def test_wipe_clears_a_store_that_no_longer_authenticates(
+        state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = next(state.glob("storage/ree-*/log"))
+    data = bytearray(log.read_bytes())
+    data[-3] ^= 1
+    log.write_bytes(data)
+    code, out = run(capsys, "ls", "--storage", str(state))
+    assert "unreadable: commit: authentication failed" in out
+    assert run(capsys, "rm", "--storage", str(state), "--ta", UUID, "--all")[0] == 2
+    assert run(capsys, "rm", "--storage", str(state), "--ta", UUID, "--wipe")[0] == 0
+    assert not list(log.parent.iterdir())
+    tee = Tee(linux_platform(state, quiet=True))
+    tee.add(sample("storage").ta_path)
+    ta = StorageTa(tee)
+    assert ta.create(b"again", RW, null_obj=True)[0] == 0
+    assert ta.open(b"in-rpmb", READ, storage=RPMB)[0] == 0  # the RPMB side was not touched
+    tee.close()
+
+
 def test_nothing_stored_and_missing_ta(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "ls", "--storage", str(tmp_path))
     assert code == 0 and out == "no ree storage\n"

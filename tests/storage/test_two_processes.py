@@ -60,13 +60,13 @@ WORKER = textwrap.dedent("""
 def test_two_writers_and_a_reader_on_one_directory(tmp_path: Path) -> None:
     root = str(tmp_path / "storage")
     secure = SecureStorage(FileStorage(root), HUK, SystemRandom())
-    secure.store(TA_A).create(b"shared", ObjectMeta(), b"\0" * 32, overwrite=False)
+    secure.store(TA_A).create(b"shared", ObjectMeta(), content("initial"), overwrite=False)
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, root, name, rounds, HUK.hex(), str(TA_A)],
                               stdout=subprocess.PIPE, text=True)
              for name, rounds in (("w1", "300"), ("w2", "300"), ("reader", "100"))]
     results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0]
-    assert all(r["bad"] == 0 for r in results) and results[2]["reads"] > 100
+    assert all(r["bad"] == 0 for r in results) and results[2]["reads"] >= 100
     store = SecureStorage(FileStorage(root), HUK, SystemRandom()).store(TA_A)
     assert sorted(store.ids()) == sorted([b"shared"] + [b"w%d-%d" % (w, n) for w in (1, 2)
                                                          for n in range(4)])
