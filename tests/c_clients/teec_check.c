@@ -267,6 +267,19 @@ static void scenario_shm(void)
 	res = TEEC_AllocateSharedMemory(&ctx, &alloc);
 	CHECK(res == TEEC_SUCCESS && alloc.buffer, "allocate: 0x%x", res);
 	shm_checks("allocated", &alloc, alloc.buffer);
+
+	/* shared memory in TEEC_OpenSession: its descriptor goes through the server */
+	for (unsigned int i = 0; i < 64; i++)
+		((uint8_t *)alloc.buffer)[i] = (uint8_t)i;
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref = (TEEC_RegisteredMemoryReference){ &alloc, 8, 8 };
+	res = TEEC_OpenSession(&ctx, &s, &params_uuid, TEEC_LOGIN_PUBLIC, NULL, &op, &origin);
+	EXPECT(res, origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);	/* params' open echoes */
+	mapped = alloc.buffer;
+	CHECK(mapped[8] == (uint8_t)~8 && mapped[15] == (uint8_t)~15 && mapped[7] == 7,
+	      "open flipped %02x %02x %02x", mapped[7], mapped[8], mapped[15]);
+	TEEC_CloseSession(&s);
+	memset(&op, 0, sizeof(op));
 	TEEC_ReleaseSharedMemory(&alloc);
 	CHECK(alloc.buffer == NULL && alloc.imp.id == -1, "released");
 	TEEC_ReleaseSharedMemory(&alloc);	/* twice is harmless */

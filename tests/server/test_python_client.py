@@ -284,3 +284,22 @@ def test_ta_persistent_time_is_tee_wide_across_instances(fresh_server: ServerPro
         assert after.params[3].a == 0 and 1_000_000 <= after.params[1].a < 1_000_010
         first.close()
         second.close()
+
+
+def test_open_session_with_shared_memory_goes_through_the_server(ctx: Context) -> None:
+    """OPEN's memfd travels client -> server -> worker; the TA's open entry writes into it."""
+    with ctx.allocate_shared_memory(32) as shm:
+        shm.buffer[:] = bytes(range(32))
+        report = TempMemref.output(136)
+        op = Operation(RegisteredMemref.partial(shm, MEMREF_PARTIAL_INOUT, 8, 8), Value.inout(5, 6),
+                       None, report)
+        with ctx.open_session(PARAMS, operation=op) as s:  # params' open session echoes
+            assert bytes(shm.buffer[8:16]) == bytes(b ^ 0xFF for b in range(8, 16))
+            assert bytes(shm.buffer[:8]) == bytes(range(8))  # outside the window: untouched
+            assert (op.params[1].a, op.params[1].b) == (6, 0xFFFFFFF9)
+            assert struct.unpack_from("<I", report.data, 8 + 12)[0] == fnv1a(bytes(range(8, 16)))
+            # the worker kept the mapping: the next call names the memory by id only
+            again = Operation(RegisteredMemref.partial(shm, MEMREF_PARTIAL_INPUT, 0, 4), Value.output())
+            s.invoke(CHECKSUM, again)
+            assert again.params[1].a == fnv1a(bytes(range(4)))
+            assert s._sent == {shm.id}
