@@ -154,10 +154,14 @@ class StorageServices:
     pobjs: PobjTable = field(default_factory=PobjTable)
 
     @classmethod
-    def for_platform(cls, platform: Platform) -> "StorageServices | None":
+    def for_platform(cls, platform: Platform,
+                     pobjs: PobjTable | None = None) -> "StorageServices | None":
+        """Storage over the platform's South storage (None if it has none); pobjs: a
+        table shared with other processes of the same TEE (pobj_shared.py)."""
         if platform.storage is None:
             return None
-        return cls(SecureStorage(platform.storage, platform.huk, platform.rng))
+        secure = SecureStorage(platform.storage, platform.huk, platform.rng)
+        return cls(secure) if pobjs is None else cls(secure, pobjs)
 
 
 def storage_services(ctx: SyscallContext) -> StorageServices | None:

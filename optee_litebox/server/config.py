@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..gp_api.pobj import StorageServices
+from ..gp_api.pobj_shared import SharedPobjTable
 from ..platform import Platform
 from ..runtime import Tee, TaSources
 from .shared_state import SharedTaTime
@@ -31,12 +33,15 @@ class SharedServices:
 
     boot_ns: int
     ta_time: SharedTaTime
+    #: Persistent objects open in any worker (TEE_ERROR_ACCESS_CONFLICT across instances).
+    pobjs: SharedPobjTable = field(default_factory=SharedPobjTable)
 
 
 def make_tee(config: ServerConfig, shared: SharedServices) -> Tee:
     """The Tee of one worker: the server's TA sources, and TEE-wide state shared with
-    every other worker (system time origin, TA persistent time)."""
+    every other worker (system time origin, TA persistent time, open persistent objects)."""
     tee = Tee(config.platform, sources=config.sources, tee_config=config.tee_config)
     tee.services.boot_ns = shared.boot_ns
     tee.services.ta_time = shared.ta_time  # type: ignore[assignment]
+    tee.services.storage = StorageServices.for_platform(config.platform, shared.pobjs)
     return tee
