@@ -175,3 +175,37 @@ def test_interrupt_stops_a_runaway_loop(engine: Engine) -> None:
     assert out.kind == "fault" and "interrupted" in out.fault.kind  # type: ignore[union-attr]
     assert time.monotonic() - t0 < 5
     assert call(engine, SVC_ARGS, 0, 9).result == 9
+
+
+def test_unmapped_parameters_are_gone_even_if_kept_for_reuse(engine: Engine) -> None:
+    import mmap
+    first, second = mmap.mmap(-1, 0x1000), mmap.mmap(-1, 0x1000)
+    first[:8] = struct.pack("<Q", 0x1111)
+    second[:8] = struct.pack("<Q", 0x2222)
+    param = 0x80000000
+    region = engine.mem.map(param, 0x1000, PROT_READ | PROT_WRITE, "[param]", shared=True, buf=first)
+    assert call(engine, LOAD, 0, param).result == 0x1111
+    engine.mem.unmap(region)
+    out = call(engine, LOAD, 0, param)  # the TLB still knew the page: it must be forgotten
+    assert out.fault is not None and out.fault.kind == "data abort (read, unmapped)"
+    # the same buffer comes back at the same place, free of charge
+    assert engine.mem.previous_place(first, 0, 0x1000, param, param + 0x100000) == param
+    region = engine.mem.map(param, 0x1000, PROT_READ | PROT_WRITE, "[param]", shared=True, buf=first)
+    assert call(engine, LOAD, 0, param).result == 0x1111
+    engine.mem.unmap(region)
+    # another buffer at that address must show its own bytes, not the parked ones
+    region = engine.mem.map(param, 0x1000, PROT_READ | PROT_WRITE, "[param]", shared=True, buf=second)
+    assert call(engine, LOAD, 0, param).result == 0x2222
+    engine.mem.unmap(region)
+
+
+def test_parked_parameters_are_bounded(engine: Engine) -> None:
+    import mmap
+    bufs = [mmap.mmap(-1, 0x1000) for _ in range(40)]
+    for i, buf in enumerate(bufs):
+        buf[:8] = struct.pack("<Q", i)
+        addr = engine.mem.previous_place(buf, 0, 0x1000, 0x80000000, 0x90000000)
+        region = engine.mem.map(addr, 0x1000, PROT_READ | PROT_WRITE, "[param]", shared=True, buf=buf)
+        assert call(engine, LOAD, 0, addr).result == i
+        engine.mem.unmap(region)
+    assert len(engine._parked) <= 16

@@ -46,6 +46,9 @@ _REG_IDS = [_X0 + i for i in range(29)] + [
     _a.UC_ARM64_REG_PSTATE]
 
 _INTR_UDEF, _INTR_SWI, _INTR_PREFETCH_ABORT, _INTR_DATA_ABORT, _INTR_BKPT = 1, 2, 3, 4, 7
+#: Parameter mappings kept parked in Unicorn at most (each holds a client buffer alive).
+_MAX_PARKED = 16
+
 _ACCESS_OP = {_u.UC_MEM_READ: ("read", PROT_READ), _u.UC_MEM_WRITE: ("write", PROT_WRITE),
               _u.UC_MEM_FETCH: ("execute", PROT_EXEC)}
 
@@ -79,7 +82,13 @@ class Engine:
         self.trace_syscall: Callable[[int, tuple[int, ...], int], None] | None = None
         #: Developer tools attached by instrument(); None keeps the hot path bare.
         self.tools: Instrument | None = None
-        self._pages: dict[int, int] = {}  # page address -> PROT_* for the TLB fill
+        #: Page protections that override the address space (the fault probe only).
+        self._override: dict[int, int] = {}
+        #: Parameter mappings kept in Unicorn after the runtime unmapped them, so the same
+        #: buffer mapped again at the same place costs nothing: (start, size) -> (ptr, buf).
+        self._parked: dict[tuple[int, int], tuple[int, object]] = {}
+        #: Parked since the TLB was last flushed: the next entry must flush first.
+        self._tlb_dirty = False
         self._exit: BaseException | None = None
         self._fault: tuple[str, int | None, int] | None = None
         self._running = False
@@ -90,6 +99,8 @@ class Engine:
         self.mem.on_map = self._on_map
         self.mem.on_unmap = self._on_unmap
         self.mem.on_protect = self._on_protect
+        self.mem.reserved = lambda: [(start, start + size) for start, size in self._parked]
+        self.mem.previous = self._previous
         for region in self.mem.regions():
             self._on_map(region)
         self._stub = self.mem.map(STUB_ADDR, PAGE_SIZE, PROT_READ | PROT_EXEC, "[exit stub]",
@@ -151,24 +162,53 @@ class Engine:
 
     def _on_map(self, region: Region) -> None:
         ptr = ctypes.addressof(ctypes.c_char.from_buffer(region.buf)) + region.buf_offset
+        parked = self._parked.pop((region.start, region.size), None)
+        if parked is not None and parked[0] == ptr:
+            return  # the same pages again: the Unicorn mapping is still there
+        if parked is not None:
+            self._parked[(region.start, region.size)] = parked  # evicted just below
+        self._evict_parked(region.start, region.end)
         err = uclib.uc_mem_map_ptr(self._uch, region.start, region.size, _uc_prot(region.prot), ptr)
         if err:
             raise EngineError(f"mapping {region.name} at 0x{region.start:x} failed: {err}")
-        self._set_pages(region, region.start, region.size)
 
     def _on_unmap(self, region: Region) -> None:
+        if region.shared and not region.prot & PROT_EXEC:
+            # Memref parameters come and go on every call. Keep the Unicorn mapping (and a
+            # reference to the client's buffer, so it stays valid) but not the permission:
+            # the TLB fill no longer sees the region, and the next entry flushes the TLB.
+            ptr = ctypes.addressof(ctypes.c_char.from_buffer(region.buf)) + region.buf_offset
+            self._parked[(region.start, region.size)] = (ptr, region.buf)
+            self._tlb_dirty = True
+            if self._running:  # unmapped from inside a syscall: forget it right away
+                self._flush_tlb()
+            if len(self._parked) > _MAX_PARKED:
+                first = next(iter(self._parked))
+                self._unmap_parked(first)
+            return
         uclib.uc_mem_unmap(self._uch, region.start, region.size)
-        for page in range(region.start, region.end, PAGE_SIZE):
-            self._pages.pop(page, None)
         self.flush(region.start, region.end, code=bool(region.prot & PROT_EXEC))
 
-    def _on_protect(self, region: Region, start: int, size: int) -> None:
-        self._set_pages(region, start, size)
-        self.flush(start, start + size, code=True)
+    def _previous(self, buf: object, buf_offset: int, size: int) -> int | None:
+        ptr = ctypes.addressof(ctypes.c_char.from_buffer(buf)) + buf_offset  # type: ignore[arg-type]
+        for (start, psize), (pptr, _) in self._parked.items():
+            if pptr == ptr and psize == size:
+                return start
+        return None
 
-    def _set_pages(self, region: Region, start: int, size: int) -> None:
+    def _evict_parked(self, start: int, end: int) -> None:
+        for key in [k for k in self._parked if k[0] < end and start < k[0] + k[1]]:
+            self._unmap_parked(key)
+
+    def _unmap_parked(self, key: tuple[int, int]) -> None:
+        self._parked.pop(key)
+        uclib.uc_mem_unmap(self._uch, key[0], key[1])
+        self._flush_tlb()
+
+    def _on_protect(self, region: Region, start: int, size: int) -> None:
         for page in range(start, start + size, PAGE_SIZE):
-            self._pages[page] = region.prot_at(page)
+            uclib.uc_mem_protect(self._uch, page, PAGE_SIZE, _uc_prot(region.prot_at(page)))
+        self.flush(start, start + size, code=True)
 
     def _flush_tlb(self) -> None:
         self._uc.ctl(_u.UC_CTL_TLB_FLUSH, _u.UC_CTL_IO_WRITE)
@@ -186,7 +226,10 @@ class Engine:
 
     def _on_tlb_fill(self, uch: int, vaddr: int, access: int, entry: ctypes._Pointer, ud: int) -> bool:
         page = vaddr & ~(PAGE_SIZE - 1)
-        prot = self._pages.get(page)
+        prot = self._override.get(page) if self._override else None
+        if prot is None:
+            region = self.mem.region_at(page)
+            prot = region.prot_at(page) if region is not None else None
         op = _ACCESS_OP.get(access, ("access", PROT_READ))
         if prot is None:
             self._fault = (_abort_kind(op[0], "unmapped"), vaddr, 0)
@@ -266,6 +309,9 @@ class Engine:
         vals[0][0], vals[1][0], vals[2][0], vals[3][0] = x0, x1, x2, x3
         vals[self._sp_slot][0] = sp
         uclib.uc_reg_write_batch(uch, self._zero_ids, self._zero_ptrs, self._zero_n)
+        if self._tlb_dirty:  # parameters of the last entry were unmapped: forget them
+            self._flush_tlb()
+            self._tlb_dirty = False
         self._exit = None
         self._fault = None
         self._interrupted = False
@@ -332,12 +378,13 @@ class Engine:
         ctx = uc.context_save()
         region = self.mem.region_at(page)
         saved = self.mem.peek(page, PAGE_SIZE) if region else None
+        self._evict_parked(page, page + PAGE_SIZE)
         try:
             if region is None:
                 uc.mem_map(page, PAGE_SIZE, _u.UC_PROT_READ | _u.UC_PROT_WRITE)
             else:
                 uc.mem_protect(page, PAGE_SIZE, _u.UC_PROT_ALL)
-            self._pages[page] = PROT_READ | PROT_WRITE | PROT_EXEC  # the code may live there too
+            self._override[page] = PROT_READ | PROT_WRITE | PROT_EXEC  # the code may live there too
             self._flush_tlb()
             hook = uc.hook_add(_u.UC_HOOK_MEM_READ | _u.UC_HOOK_MEM_WRITE,
                                lambda _uc, _acc, addr, _size, _val, _ud: seen.append(addr),
@@ -350,11 +397,10 @@ class Engine:
             finally:
                 uc.hook_del(hook)
         finally:
+            self._override.pop(page, None)
             if region is None:
                 uc.mem_unmap(page, PAGE_SIZE)
-                self._pages.pop(page, None)
             else:
-                self._pages[page] = region.prot_at(page)
                 uc.mem_protect(page, PAGE_SIZE, _uc_prot(region.prot))
                 self.mem.poke(page, saved or b"")
             self._flush_tlb()
@@ -385,6 +431,7 @@ class Engine:
         if self.tools is not None:
             self.tools.close()
         self.mem.on_map = self.mem.on_unmap = self.mem.on_protect = None
+        self.mem.reserved = self.mem.previous = None
         self._uc = None  # type: ignore[assignment]
 
 

@@ -84,6 +84,11 @@ class AddressSpace:
         self.on_map: Callable[[Region], None] | None = None
         self.on_unmap: Callable[[Region], None] | None = None
         self.on_protect: Callable[[Region, int, int], None] | None = None
+        #: Ranges free for the address space but better left alone (see find_free).
+        self.reserved: Callable[[], list[tuple[int, int]]] | None = None
+        #: Where the observer still holds (buf, offset, size) from an earlier mapping, if
+        #: anywhere: mapping it there again is free (see map_at_previous).
+        self.previous: Callable[[mmap.mmap, int, int], int | None] | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -138,6 +143,15 @@ class AddressSpace:
     def regions(self) -> Iterator[Region]:
         return iter(list(self._regions))
 
+    def previous_place(self, buf: mmap.mmap, buf_offset: int, size: int, lo: int, hi: int) -> int:
+        """An address in [lo, hi) for mapping buf: where it was last time if still free."""
+        size = page_up(max(size, 1))
+        if self.previous is not None:
+            addr = self.previous(buf, buf_offset, size)
+            if addr is not None and lo <= addr and addr + size <= hi and not self.overlaps(addr, size):
+                return addr
+        return self.find_free(size, lo, hi)
+
     def region_at(self, addr: int) -> Region | None:
         i = bisect.bisect(self._starts, addr) - 1
         if i >= 0:
@@ -151,18 +165,27 @@ class AddressSpace:
         return i >= 0 and self._regions[i].end > start
 
     def find_free(self, size: int, lo: int, hi: int) -> int:
-        """Lowest page-aligned address in [lo, hi) with size free bytes and a free page each side."""
+        """Lowest page-aligned address in [lo, hi) with size free bytes and a free page each side.
+
+        Ranges the observer marks as soft-reserved (``self.reserved()``: the engine's parked
+        parameter mappings) are avoided when there is room elsewhere.
+        """
         size = page_up(size)
-        addr = page_up(lo)
-        for region in self._regions:
-            if region.end + PAGE_SIZE <= addr:
+        taken = sorted((r.start, r.end) for r in self._regions)
+        soft = sorted(self.reserved()) if self.reserved is not None else []
+        for spans in ((sorted(taken + soft) if soft else None), taken):
+            if spans is None:
                 continue
-            if region.start >= addr + size + PAGE_SIZE:
-                break
-            addr = region.end + PAGE_SIZE
-        if addr + size > hi:
-            raise MemoryError(f"no room for 0x{size:x} bytes in [0x{lo:x}, 0x{hi:x})")
-        return addr
+            addr = page_up(lo)
+            for start, end in spans:
+                if end + PAGE_SIZE <= addr:
+                    continue
+                if start >= addr + size + PAGE_SIZE:
+                    break
+                addr = max(addr, end + PAGE_SIZE)
+            if addr + size <= hi:
+                return addr
+        raise MemoryError(f"no room for 0x{size:x} bytes in [0x{lo:x}, 0x{hi:x})")
 
     def prot_at(self, addr: int) -> int:
         region = self.region_at(addr)

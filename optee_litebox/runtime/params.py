@@ -150,7 +150,7 @@ def map_params(mem: AddressSpace, params: list[Param], lo: int, hi: int) -> Mapp
     bases: dict[int, tuple[int, int]] = {}
     try:
         for key, (shm, start, end) in spans.items():
-            addr = mem.find_free(end - start, lo, hi)
+            addr = mem.previous_place(shm.buf, start, end - start, lo, hi)
             region = mem.map(addr, end - start, PROT_READ | PROT_WRITE, "[param]", shared=True,
                              secure=shm.secure, buf=shm.buf, buf_offset=start)
             mapped.regions.append(region)

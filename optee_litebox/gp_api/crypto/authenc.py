@@ -27,6 +27,36 @@ from .state import CTX_FACTORIES, get_state, live_key
 _INT_MAX = 0x7FFFFFFF
 
 
+class ReplayLog:
+    """What an AE operation was fed, kept for TEE_CopyOperation.
+
+    One reusable buffer: a fresh bytes object per 64 KiB update cost more than the
+    encryption itself (every new allocation faults its pages in), while appending to
+    memory kept from the previous operation is a plain copy.
+    """
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._used = 0
+        self._parts: list[tuple[str, int, int]] = []
+
+    def reset(self) -> None:
+        self._used = 0
+        self._parts.clear()
+
+    def add(self, kind: str, data: Any) -> None:
+        n = len(data)
+        end = self._used + n
+        if end > len(self._buf):
+            self._buf.extend(bytes(max(end - len(self._buf), len(self._buf))))
+        self._buf[self._used:end] = data
+        self._parts.append((kind, self._used, end))
+        self._used = end
+
+    def items(self) -> list[tuple[str, bytes]]:
+        return [(kind, bytes(self._buf[a:b])) for kind, a, b in self._parts]
+
+
 class AeCtx:
     """Common part: library objects, the replay log and the tag length."""
 
@@ -35,7 +65,7 @@ class AeCtx:
         self.encrypt = True
         self.tag_len = 0
         self.args: tuple[Any, ...] = ()
-        self.log: list[tuple[str, bytes]] = []
+        self.log = ReplayLog()
         self.obj: Any = None
 
     def _new(self) -> None:
@@ -46,11 +76,11 @@ class AeCtx:
             self.obj.update(data)
         except (TypeError, ValueError):
             return TEE_ERROR_BAD_STATE
-        self.log.append(("aad", bytes(data)))
+        self.log.add("aad", data)
         return TEE_SUCCESS
 
     def _payload(self, data: Any, out: Any) -> bytes | None:
-        self.log.append(("data", bytes(data)))
+        self.log.add("data", data)
         fn = self.obj.encrypt if self.encrypt else self.obj.decrypt
         return fn(data, output=out) if out is not None else fn(data)
 
@@ -62,12 +92,12 @@ class AeCtx:
 
     def copy_from(self, other: "AeCtx") -> None:
         self.encrypt, self.tag_len, self.args = other.encrypt, other.tag_len, other.args
-        self.log = []
+        self.log.reset()
         self.obj = None
         if other.obj is None:
             return
         self._new()
-        for kind, data in other.log:
+        for kind, data in other.log.items():
             if kind == "aad":
                 self.update_aad(data)
             else:
@@ -82,7 +112,7 @@ class GcmCtx(AeCtx):
         if not nonce:
             return TEE_ERROR_BAD_PARAMETERS
         self.encrypt, self.tag_len, self.args = mode == c.TEE_MODE_ENCRYPT, tag_len, (key, nonce)
-        self.log = []
+        self.log.reset()
         self._new()
         return TEE_SUCCESS
 
@@ -126,7 +156,7 @@ class CcmCtx(AeCtx):
             return TEE_ERROR_NOT_SUPPORTED
         self.encrypt, self.tag_len = mode == c.TEE_MODE_ENCRYPT, tag_len
         self.args = (key, nonce, payload_len, aad_len)
-        self.log = []
+        self.log.reset()
         try:
             self._new()
         except ValueError:
