@@ -96,3 +96,16 @@ def test_nothing_stored_and_missing_ta(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0 and out == "no ree storage\n"
     assert not (tmp_path / "huk.bin").exists()  # listing does not create a device key
     assert run(capsys, "cat", "--storage", str(tmp_path), "x")[0] == 2  # --ta is required
+
+
+def test_run_keeps_objects_in_the_storage_directory(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    create = ["run", "storage", "--cmd", "0", "--storage", str(tmp_path), "-q", "--json",
+              "--param", "memref-in:" + b"from-run".hex(), "--param", "value-in:7,1",
+              "--param", "memref-in:" + b"kept".hex(), "--param", "value-inout:0,1"]
+    assert main(create) == 0
+    assert json.loads(capsys.readouterr().out)["params"][3]["a"] == 0  # TEE_SUCCESS
+    assert main(create) == 0  # a second process: the object exists now
+    assert json.loads(capsys.readouterr().out)["params"][3]["a"] == 0xFFFF0003
+    code, out = run(capsys, "cat", "--storage", str(tmp_path), "--ta", UUID, "from-run")
+    assert code == 0 and f"data: {b'kept'.hex()}" in out
