@@ -17,6 +17,7 @@
 #include <sdk/api_time.h>
 #include <sdk/api_object.h>
 #include <sdk/api_crypto.h>
+#include <sdk/api_storage.h>
 #include <sdk/ta_entry.h>
 #include <sdk/trace.h>
 
