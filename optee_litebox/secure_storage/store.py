@@ -249,11 +249,16 @@ class TaStore:
             return _Commit(self, state).run([(oid, entry.slot, nxt)], [], {}, [])
 
     def rename(self, oid: bytes, new_oid: bytes) -> None:
+        """Give an object a new ID: ItemExists if it is taken, ItemNotFound if there is no
+        object to rename (as upstream's directory lookup answers)."""
         with self._lock, self._writing():
             state = self._sync()
-            entry, head = self._current(state, oid)
             if new_oid in state.entries:
                 raise ItemExists("target exists")
+            entry = state.entries.get(oid)
+            if entry is None:
+                raise ItemNotFound("no such object")
+            head = self._head(entry)
             _Commit(self, state).run([(new_oid, entry.slot, replace(head, oid=new_oid))],
                                      [oid], {}, [])
 
