@@ -6,19 +6,39 @@ import struct
 
 import pytest
 
-from optee_litebox.abi.results import (TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_BAD_PARAMETERS,
-                                       TEE_ERROR_BAD_STATE, TEE_ERROR_CORRUPT_OBJECT,
-                                       TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_OVERFLOW,
-                                       TEE_ERROR_STORAGE_NO_SPACE, TEE_ERROR_TARGET_DEAD,
-                                       TEE_ORIGIN_TEE, TEE_SUCCESS)
+from optee_litebox.abi.results import (
+    TEE_ERROR_ACCESS_CONFLICT,
+    TEE_ERROR_BAD_PARAMETERS,
+    TEE_ERROR_BAD_STATE,
+    TEE_ERROR_CORRUPT_OBJECT,
+    TEE_ERROR_ITEM_NOT_FOUND,
+    TEE_ERROR_OVERFLOW,
+    TEE_ERROR_STORAGE_NO_SPACE,
+    TEE_ERROR_TARGET_DEAD,
+    TEE_ORIGIN_TEE,
+    TEE_SUCCESS,
+)
 from optee_litebox.deterministic import deterministic_platform
 from optee_litebox.platform import Platform
 from optee_litebox.runtime import Param, Tee
 from optee_litebox.samples import sample
 from optee_litebox.secure_storage import CHUNK_SIZE, MemoryStorage
 
-from .conftest import (PRIV, PRIVATE, READ, RPMB, RW, SEEK_CUR, SEEK_END, SEEK_SET, SHARE_READ,
-                       SHARE_WRITE, WRITE, WRITE_META, StorageTa)
+from .conftest import (
+    PRIV,
+    PRIVATE,
+    READ,
+    RPMB,
+    RW,
+    SEEK_CUR,
+    SEEK_END,
+    SEEK_SET,
+    SHARE_READ,
+    SHARE_WRITE,
+    WRITE,
+    WRITE_META,
+    StorageTa,
+)
 
 PERSISTENT, INITIALIZED = 0x10000, 0x20000
 

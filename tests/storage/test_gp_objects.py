@@ -5,17 +5,36 @@ from __future__ import annotations
 
 import pytest
 
-from optee_litebox.abi.results import (TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_ACCESS_DENIED,
-                                       TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
-                                       TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_TARGET_DEAD,
-                                       TEE_ORIGIN_TEE, TEE_SUCCESS)
+from optee_litebox.abi.results import (
+    TEE_ERROR_ACCESS_CONFLICT,
+    TEE_ERROR_ACCESS_DENIED,
+    TEE_ERROR_BAD_PARAMETERS,
+    TEE_ERROR_BAD_STATE,
+    TEE_ERROR_ITEM_NOT_FOUND,
+    TEE_ERROR_TARGET_DEAD,
+    TEE_ORIGIN_TEE,
+    TEE_SUCCESS,
+)
 from optee_litebox.deterministic import deterministic_platform
 from optee_litebox.runtime import Param, Tee
 from optee_litebox.samples import sample
 from optee_litebox.secure_storage import MemoryStorage
 
-from .conftest import (OVERWRITE, PRIV, PRIVATE, READ, REE, RPMB, RW, SHARE_READ, SHARE_WRITE,
-                       SHARED, WRITE, WRITE_META, StorageTa)
+from .conftest import (
+    OVERWRITE,
+    PRIV,
+    PRIVATE,
+    READ,
+    REE,
+    RPMB,
+    RW,
+    SHARE_READ,
+    SHARE_WRITE,
+    SHARED,
+    WRITE,
+    WRITE_META,
+    StorageTa,
+)
 
 PERSISTENT, INITIALIZED = 0x10000, 0x20000
 TYPE_DATA, TYPE_AES = 0xA00000BF, 0xA0000010

@@ -11,8 +11,17 @@ from optee_litebox.gp_api.context import SyscallContext, TeeServices
 from optee_litebox.gp_api.pobj import check_access
 
 from ..conftest import CODE, DATA, PARAM
-from .conftest import (OVERWRITE, PRIVATE, READ, RPMB, RW, SHARE_READ, SHARE_WRITE, WRITE,
-                       WRITE_META)
+from .conftest import (
+    OVERWRITE,
+    PRIVATE,
+    READ,
+    RPMB,
+    RW,
+    SHARE_READ,
+    SHARE_WRITE,
+    WRITE,
+    WRITE_META,
+)
 
 call = {n: s.fn for n, s in registry.REGISTRY.items()}
 

@@ -17,6 +17,7 @@ from optee_litebox.south_linux import FileStorage, SystemRandom, linux_platform
 
 from .conftest import HUK, READ, RW, TA_A, StorageTa
 
+
 def content(tag: str) -> bytes:
     """What the workers write: a SHA-256 of the body, then the body."""
     body = (tag * 400).encode()[:50 + zlib.crc32(tag.encode()) % 3000]
