@@ -41,17 +41,21 @@ def drain(s: socket.socket, wait: float) -> bytes:
     return got
 
 
-def read_frame(s: socket.socket, wait: float = 10.0) -> tuple[int, bytes]:
-    """One whole frame: (kind, payload)."""
-    s.settimeout(wait)
+def recv_exact(s: socket.socket, n: int) -> bytes:
     data = b""
-    while len(data) < p.HEADER_SIZE or len(data) < p.HEADER_SIZE + p.decode_header(data).length:
-        chunk = s.recv(65536)
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
         if not chunk:
             raise ConnectionError("closed")
         data += chunk
-    header = p.decode_header(data)
-    return header.kind, data[p.HEADER_SIZE:p.HEADER_SIZE + header.length]
+    return data
+
+
+def read_frame(s: socket.socket, wait: float = 10.0) -> tuple[int, bytes]:
+    """Exactly one frame: (kind, payload); whatever follows stays in the socket."""
+    s.settimeout(wait)
+    header = p.decode_header(recv_exact(s, p.HEADER_SIZE))
+    return header.kind, recv_exact(s, header.length)
 
 
 def send_with_fd(s: socket.socket, data: bytes) -> None:
@@ -136,8 +140,11 @@ def test_mutated_requests_on_an_open_session(fresh_server: ServerProc) -> None:
             s = connect(path)
             s.sendall(p.encode_hello(p.Hello(p.ROLE_SESSION, token=ctx.token)) +
                       p.encode_open(p.OpenRequest(PARAMS)))
-            assert read_frame(s)[0] == p.HELLO_REPLY
-            assert read_frame(s)[0] == p.OPEN_REPLY
+            try:
+                assert read_frame(s)[0] == p.HELLO_REPLY
+                assert read_frame(s)[0] == p.OPEN_REPLY
+            except OSError as exc:
+                raise AssertionError(f"round {round_}: {exc}\n{fresh_server.log()[-3000:]}") from exc
             try:
                 for _ in range(15):
                     frame = mutate(rng, rng.choice(base)) if rng.random() < 0.8 else rng.choice(base)
