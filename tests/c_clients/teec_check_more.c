@@ -19,7 +19,7 @@ static const TEEC_UUID params_uuid = PARAMS_UUID, syscalls_uuid = SYSCALLS_UUID,
 		       panic_uuid = PANIC_UUID, panic_create_uuid = PANIC_CREATE_UUID,
 		       sha256_uuid = SHA256_UUID, single_uuid = SINGLE_UUID,
 		       keepalive_uuid = KEEPALIVE_UUID, hello_uuid = HELLO_UUID,
-		       missing_uuid = MISSING_UUID;
+		       fault_uuid = FAULT_UUID, missing_uuid = MISSING_UUID;
 
 void scenario_errors(void)
 {
@@ -107,6 +107,21 @@ void scenario_errors(void)
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
 	res = TEEC_InvokeCommand(&s, PANIC_CMD_PING, &op, &origin);
 	EXPECT(res, origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	TEEC_CloseSession(&s);
+
+	/* CPU faults in the TA (a NULL read, an undefined instruction): the same */
+	for (uint32_t cmd = FAULT_CMD_NULL_READ; cmd <= FAULT_CMD_UDF; cmd += FAULT_CMD_UDF) {
+		s = open_ok(&fault_uuid);
+		res = TEEC_InvokeCommand(&s, cmd, NULL, &origin);
+		EXPECT(res, origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+		TEEC_CloseSession(&s);
+	}
+	s = open_ok(&fault_uuid);	/* a new instance of the TA works */
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	res = TEEC_InvokeCommand(&s, FAULT_CMD_NO_FAULT, &op, &origin);
+	EXPECT(res, origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK(op.params[0].value.a == 0xA11CE, "no-fault value 0x%x", op.params[0].value.a);
 	TEEC_CloseSession(&s);
 	printf("errors=ok\n");
 }

@@ -168,6 +168,14 @@ def test_errors_and_origins(ctx: Context) -> None:
             s.invoke(0, Operation(Value.input(0xBAD)))
         with raises(TARGET_DEAD, ORIGIN_TEE):
             s.invoke(3, Operation(Value.output()))
+    fault = str(sample("fault").uuid)
+    with ctx.open_session(fault) as s:  # a CPU fault (NULL read) inside the TA
+        with raises(TARGET_DEAD, ORIGIN_TEE):
+            s.invoke(0)
+    with ctx.open_session(fault) as s:
+        ok = Operation(Value.output())
+        s.invoke(12, ok)
+        assert ok.params[0].a == 0xA11CE
     with pytest.raises(TeecError) as info:
         Context("another-tee")
     assert (info.value.result, info.value.origin) == (ITEM_NOT_FOUND, ORIGIN_API)
