@@ -20,7 +20,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import platform
-from typing import Iterator
+from collections.abc import Iterator
 
 #: x86-64 SysV (rdi=uc, rsi=address, edx=size, rcx=counter); source: X86_64_SOURCE.
 X86_64_CODE = bytes.fromhex("4889f0482b01483b4108731248c1e8024c8b4110418304c001418954c004c3")

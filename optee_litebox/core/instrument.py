@@ -27,7 +27,8 @@ This module and ``engine.py`` are the only ones that import Unicorn.
 from __future__ import annotations
 
 import ctypes
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import unicorn as _u
 from unicorn import arm64_const as _a
