@@ -82,36 +82,28 @@ class TaSources:
             uuid = _uuid.UUID(name)
         except ValueError:
             raise LoaderError(f"DT_NEEDED {name!r} is not a TA library UUID") from None
-        with self._lock:
-            image = self.libraries.get(uuid)
-        if image is not None:
-            return image
-        for directory in self.dirs:
-            for suffix in (".ta", ".elf"):
-                path = directory / f"{uuid}{suffix}"
-                if path.is_file():
-                    image = load_library(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
-                    if image.uuid != uuid:
-                        raise LoaderError(f"{path}: file name says {uuid}, the image says {image.uuid}")
-                    with self._lock:
-                        self.libraries.setdefault(uuid, image)
-                    return image
-        return None
+        return self._lookup(uuid, self.libraries, load_library)
 
     def find(self, uuid: _uuid.UUID) -> TaImage | None:
         """The image for uuid, loading it from a TA directory the first time it is needed."""
+        return self._lookup(uuid, self.images, load_ta)
+
+    def _lookup(self, uuid: _uuid.UUID, table: dict[_uuid.UUID, TaImage],
+                load: Callable[..., TaImage]) -> TaImage | None:
+        """table[uuid], else the first `<uuid>.ta` or `.elf` in the TA directories (cached)."""
         with self._lock:
-            image = self.images.get(uuid)
+            image = table.get(uuid)
         if image is not None:
             return image
         for directory in self.dirs:
             for suffix in (".ta", ".elf"):
                 path = directory / f"{uuid}{suffix}"
                 if path.is_file():
-                    image = load_ta(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
+                    image = load(path, pubkey_pem=self.pubkey_pem, enc_key=self.enc_key)
                     if image.uuid != uuid:
-                        raise LoaderError(f"{path}: file name says {uuid}, ta_head says {image.uuid}")
-                    return self.add_image(image)
+                        raise LoaderError(f"{path}: file name says {uuid}, the image says {image.uuid}")
+                    with self._lock:
+                        return table.setdefault(uuid, image)
         return None
 
 
