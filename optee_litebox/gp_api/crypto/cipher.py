@@ -107,6 +107,13 @@ class CtrCtx(CipherCtx):
         self.obj = new_ctr(self.main, self.key, iv)
         return TEE_SUCCESS
 
+    def crypt(self, data: Any, out: Any) -> bytes | None:
+        """Counter mode runs the keystream the same way both ways: always the library's
+        encrypt (pycryptodome refuses decrypt() on an object that has encrypted, which
+        is what the keystream skip of a copied context does; `cryptography` keeps
+        separate encryptor and decryptor streams)."""
+        return self.obj.encrypt(data, output=out) if out is not None else self.obj.encrypt(data)
+
     def update(self, last: bool, data: Any, out: Any) -> tuple[int, bytes | None]:
         self.offset += len(data)
         return TEE_SUCCESS, self.crypt(data, out)
