@@ -73,7 +73,7 @@ def test_generating_twice_panics_with_bad_state(cta: CryptoTA) -> None:
     assert cta.panicked_with(cta.generate(k, 128), TEE_ERROR_BAD_STATE)
 
 
-@pytest.mark.parametrize("bits", [512, 1024])
+@pytest.mark.parametrize("bits", [256, 384, 512, 1024])
 def test_rsa_key_generation(cta: CryptoTA, bits: int) -> None:
     res, k = cta.obj_alloc(c.TEE_TYPE_RSA_KEYPAIR, bits)
     assert cta.generate(k, bits) == TEE_SUCCESS
@@ -83,6 +83,16 @@ def test_rsa_key_generation(cta: CryptoTA, bits: int) -> None:
     p = int.from_bytes(cta.get_buffer(k, c.TEE_ATTR_RSA_PRIME1)[1], "big")
     assert n.bit_length() == bits and e == 65537 and n % p == 0 and pow(pow(7, e, n), d, n) == 7
     assert cta.info(k)[1][1] == bits
+
+
+@pytest.mark.parametrize("bits", [264, 1032, 1028])
+def test_rsa_sizes_rsa_make_key_cannot_make_are_bad_parameters(cta: CryptoTA, bits: int) -> None:
+    # Primes of (bits / 8) / 2 bytes: an odd number of bytes (or bits past a byte) gives a
+    # modulus of the wrong size, which upstream refuses; TEE_GenerateKey returns it.
+    res, k = cta.obj_alloc(c.TEE_TYPE_RSA_KEYPAIR, bits)
+    assert res == TEE_SUCCESS
+    assert cta.generate(k, bits) == TEE_ERROR_BAD_PARAMETERS
+    assert cta.info(k)[1][-1] & INIT == 0
 
 
 def test_rsa_generation_with_a_public_exponent(cta: CryptoTA) -> None:
@@ -296,6 +306,21 @@ def test_ecdh_matches_the_host(cta: CryptoTA, curve: int, bits: int, host_curve)
     pn = peer.public_key().public_numbers()
     secret = derived(cta, op, [(c.TEE_ATTR_ECC_PUBLIC_VALUE_X, b(pn.x, n)),
                                (c.TEE_ATTR_ECC_PUBLIC_VALUE_Y, b(pn.y, n))])
+    assert secret == mine.exchange(ec.ECDH(), peer.public_key())
+
+
+def test_ecdh_uses_only_the_private_value_of_the_key_pair(cta: CryptoTA) -> None:
+    # Upstream never checks a key pair's public point against its private value; xtest
+    # 4009 populates the peer's point into the key pair. The secret is d * peer.
+    mine, peer = ec.generate_private_key(ec.SECP192R1()), ec.generate_private_key(ec.SECP192R1())
+    pn = peer.public_key().public_numbers()
+    k = cta.key(c.TEE_TYPE_ECDH_KEYPAIR, 192, [
+        (c.TEE_ATTR_ECC_PRIVATE_VALUE, b(mine.private_numbers().private_value, 24)),
+        (c.TEE_ATTR_ECC_PUBLIC_VALUE_X, b(pn.x, 24)), (c.TEE_ATTR_ECC_PUBLIC_VALUE_Y, b(pn.y, 24)),
+        (c.TEE_ATTR_ECC_CURVE, c.TEE_ECC_CURVE_NIST_P192)])
+    op = cta.op(c.TEE_ALG_ECDH_DERIVE_SHARED_SECRET, c.TEE_MODE_DERIVE, 192, key=k)
+    secret = derived(cta, op, [(c.TEE_ATTR_ECC_PUBLIC_VALUE_X, b(pn.x, 24)),
+                               (c.TEE_ATTR_ECC_PUBLIC_VALUE_Y, b(pn.y, 24))], size=192)
     assert secret == mine.exchange(ec.ECDH(), peer.public_key())
 
 

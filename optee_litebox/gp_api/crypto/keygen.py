@@ -1,9 +1,11 @@
 """Syscall 54: key generation (syscall_obj_generate_key).
 
 Secret keys come from the platform RNG. RSA key pairs are made like libtomcrypt's
-rsa_make_key (two primes of half the size with the two top bits set, d modulo
-lcm(p-1, q-1)) from pycryptodome's prime generation, so that every size the type
-table allows (256..4096 bits) can be generated, not only pycryptodome's >= 1024.
+rsa_make_key (two primes of (size / 8) / 2 bytes with the two top bits set, d modulo
+lcm(p-1, q-1), the modulus must come out at exactly the size asked for) with
+pycryptodome's primality test, so that every size the type table allows (256..4096
+bits) can be generated, not only what pycryptodome's generators accept (>= 1024-bit
+keys, >= 160-bit primes).
 DSA and DH key pairs draw the private value and raise the generator to it over the
 TA's domain parameters; NIST-curve, Ed25519 and X25519 keys come from pycryptodome.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from math import gcd, lcm
 from typing import Callable
 
-from Crypto.Math.Primality import generate_probable_prime
+from Crypto.Math.Primality import PROBABLY_PRIME, test_probable_prime
 from Crypto.PublicKey import ECC
 
 from ...abi import crypto as c
@@ -41,6 +43,20 @@ def _rand_below(rng: Callable[[int], bytes], bound: int) -> int:
             return x
 
 
+def rand_prime(nbytes: int, rng: Callable[[int], bytes]) -> int:
+    """libtomcrypt's rand_prime(): nbytes random bytes with the two top bits and the low
+    bit set until the library's primality test (trial division, Miller-Rabin, Lucas)
+    accepts one. Any size from 2 bytes up, like upstream (pycryptodome's own prime
+    generation refuses less than 160 bits)."""
+    while True:
+        buf = bytearray(rng(nbytes))
+        buf[0] |= 0xC0
+        buf[-1] |= 0x01
+        candidate = int.from_bytes(buf, "big")
+        if test_probable_prime(candidate, rng) == PROBABLY_PRIME:
+            return candidate
+
+
 def check_pub_rsa_key(e: int) -> int:
     """NIST SP800-56B: odd, 65537 <= e < 2^256 (CFG_RSA_PUB_EXPONENT_3=n)."""
     n = (e.bit_length() + 7) // 8
@@ -59,14 +75,13 @@ def gen_rsa(o: GpObject, key_size: int, rng: Callable[[int], bytes]) -> int:
             return res
     else:
         e = 65537
-    half = (key_size // 8) * 4  # size/2 bytes per prime, as rsa_make_key(size / 8)
-    if half < 16:
+    plen = (key_size // 8) // 2  # bytes per prime, as rsa_make_key(size / 8) -> rand_prime(size / 2)
+    if plen < 2:
         return TEE_ERROR_BAD_PARAMETERS
 
     def prime() -> int:
         while True:
-            p = int(generate_probable_prime(exact_bits=half, randfunc=rng,
-                                            prime_filter=lambda x: x >> (half - 2) == 3))
+            p = rand_prime(plen, rng)
             if gcd(p - 1, e) == 1:
                 return p
 
