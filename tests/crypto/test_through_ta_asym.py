@@ -233,6 +233,20 @@ def test_ecdsa_on_every_nist_curve(cta: CryptoTA, curve: int, name: str, bits: i
     assert cta.verify(ver, hmod.new(b"other").digest(), host_sig) == TEE_ERROR_SIGNATURE_INVALID
 
 
+def test_ecdsa_signs_with_the_private_value_whatever_point_the_pair_holds(cta: CryptoTA) -> None:
+    # The key pair's public coordinates are not checked against its private value (as
+    # upstream's sign): the signature is made with d and verifies under d * G.
+    k, other = ECC.generate(curve="P-256"), ECC.generate(curve="P-256")
+    attrs = ecc_attrs(k, c.TEE_ECC_CURVE_NIST_P256)[:1] + \
+        ecc_attrs(other, c.TEE_ECC_CURVE_NIST_P256, private=False)
+    pair = cta.key(c.TEE_TYPE_ECDSA_KEYPAIR, 256, attrs)
+    op = cta.op(c.TEE_ALG_ECDSA_SHA256, SIGN_MODE, 256, key=pair)
+    h = SHA256.new(b"mismatched point")
+    res, sig, _ = cta.asym(op, SIGN, h.digest())
+    assert res == TEE_SUCCESS
+    DSS.new(k.public_key(), "fips-186-3").verify(h, sig)
+
+
 def test_ecdsa_key_size_and_curve_must_match_the_algorithm(cta: CryptoTA) -> None:
     from optee_litebox.abi.results import TEE_ERROR_NOT_SUPPORTED
     assert cta.op_alloc(c.TEE_ALG_ECDSA_SHA256, SIGN_MODE, 384)[0] == TEE_ERROR_NOT_SUPPORTED

@@ -93,12 +93,17 @@ def ecc_curve(o: GpObject) -> int:
 
 
 def ecc_key(o: GpObject, curve_name: str) -> Any:
-    x = o.get_int(c.TEE_ATTR_ECC_PUBLIC_VALUE_X)
-    y = o.get_int(c.TEE_ATTR_ECC_PUBLIC_VALUE_Y)
+    """A key pair's private key from its private value alone; a public key from its point.
+
+    Upstream's sign and shared-secret operations use only the private scalar: the
+    public coordinates stored in a key pair are never checked against it (a TA may
+    populate any valid point there; xtest's ECDH vectors put the peer's). pycryptodome
+    refuses a private value and point that do not match, so they are not both given.
+    """
     if o.has(c.TEE_ATTR_ECC_PRIVATE_VALUE):
-        return ECC.construct(curve=curve_name, d=o.get_int(c.TEE_ATTR_ECC_PRIVATE_VALUE),
-                             point_x=x, point_y=y)
-    return ECC.construct(curve=curve_name, point_x=x, point_y=y)
+        return ECC.construct(curve=curve_name, d=o.get_int(c.TEE_ATTR_ECC_PRIVATE_VALUE))
+    return ECC.construct(curve=curve_name, point_x=o.get_int(c.TEE_ATTR_ECC_PUBLIC_VALUE_X),
+                         point_y=o.get_int(c.TEE_ATTR_ECC_PUBLIC_VALUE_Y))
 
 
 def ed25519_key(o: GpObject) -> Any:
