@@ -20,8 +20,7 @@ from ..context import SyscallContext
 from ..registry import syscall
 from . import algorithms as alg
 from .blockciphers import new_cbc, new_ctr, new_ecb
-from .common import (Bounce, check_read, check_rw, get_u64, overlaps, put_u64, user_bytes,
-                     user_out)
+from .common import Bounce, checked_view, get_u64_ref, overlaps, put_u64_ref, user_bytes
 from .state import CTX_FACTORIES, get_state, live_key
 
 _MASK128 = (1 << 128) - 1
@@ -313,30 +312,30 @@ def cipher_update(ctx: SyscallContext, state: int, last: bool, src: int, src_len
         return TEE_ERROR_BAD_PARAMETERS
     if not cs.initialized:
         return TEE_ERROR_BAD_STATE
-    res = check_read(ctx, src, src_len)
+    res, src_view = checked_view(ctx, src, src_len)
     if res != TEE_SUCCESS:
         return res
-    dlen = 0
+    dlen, len_view, dst_view = 0, None, None
     if dst_len:
-        dlen = get_u64(ctx, dst_len)
-        res = check_rw(ctx, dst, dlen)
+        dlen, len_view = get_u64_ref(ctx, dst_len)
+        res, dst_view = checked_view(ctx, dst, dlen, write=True)
         if res != TEE_SUCCESS:
             return res
     if dlen < src_len:
         res = TEE_ERROR_SHORT_BUFFER
     else:
         if src_len > 0:
-            data = user_bytes(ctx, src, src_len)
-            if overlaps(src, src_len, dst, src_len) and src != dst:
+            data = src_view if src_view is not None else user_bytes(ctx, src, src_len)
+            if src != dst and overlaps(src, src_len, dst, src_len):
                 data = bytes(data)
-            out = user_out(ctx, dst, src_len)
+            out = dst_view[:src_len] if dst_view is not None else None
             res, result = do_cipher_update(cs, last, data, out)
             if res == TEE_SUCCESS and out is None and result is not None:
                 ctx.mem.write(dst, result)
         if last and cs.finalize:
             cs.finalize = False
     if res in (TEE_SUCCESS, TEE_ERROR_SHORT_BUFFER) and dst_len:
-        res2 = put_u64(ctx, dst_len, src_len)
+        res2 = put_u64_ref(ctx, dst_len, len_view, src_len)
         if res2 != TEE_SUCCESS:
             res = res2
     return res

@@ -82,6 +82,43 @@ def put_u64(ctx: SyscallContext, addr: int, value: int) -> int:
     return TEE_SUCCESS
 
 
+def get_u64_ref(ctx: SyscallContext, addr: int) -> tuple[int, memoryview | None]:
+    """get_u64() for a length the syscall writes back later: (value, a view to write it
+    through with put_u64_ref, or None when the word is not in one writable mapping)."""
+    view = ctx.mem.view(addr, 8, write=True)
+    if view is not None:
+        return int(_U64.unpack_from(view)[0]), view
+    return get_u64(ctx, addr), None
+
+
+def put_u64_ref(ctx: SyscallContext, addr: int, view: memoryview | None, value: int) -> int:
+    """put_u64() through the view get_u64_ref gave (same result codes)."""
+    if view is None:
+        return put_u64(ctx, addr, value)
+    _U64.pack_into(view, 0, value & 0xFFFFFFFFFFFFFFFF)
+    return TEE_SUCCESS
+
+
+def checked_view(ctx: SyscallContext, addr: int, length: int,
+                 write: bool = False) -> tuple[int, memoryview | None]:
+    """check_read (or check_rw) and, when it passes, a zero-copy view of the range.
+
+    The common case is decided by one lookup: a range inside one user mapping whose
+    pages all allow the access is exactly what vm_check_access_rights accepts with
+    ANY_OWNER, and what AddressSpace.view() hands out. Anything else takes the full
+    check; the view is then None when the range spans mappings (use read/write) or
+    is empty.
+    """
+    if length:
+        view = ctx.mem.view(addr, length, write=write)
+        if view is not None:
+            return TEE_SUCCESS, view
+    res = vm_check_access_rights(ctx.mem, _RW if write else _READ, addr, length)
+    if res != TEE_SUCCESS or not length:
+        return res, None
+    return res, ctx.mem.view(addr, length, write=write)
+
+
 def user_bytes(ctx: SyscallContext, addr: int, length: int) -> bytes | memoryview:
     """Input data already access-checked: a read-only view when possible, else a copy."""
     if length == 0:

@@ -16,7 +16,7 @@ from ...abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
 from ..context import SyscallContext
 from ..registry import syscall
 from . import algorithms as alg
-from .common import check_read, check_rw, get_u64, put_u64, user_bytes
+from .common import check_read, check_rw, checked_view, get_u64, put_u64, user_bytes
 from .state import CTX_FACTORIES, get_state, live_key
 
 
@@ -96,7 +96,7 @@ def syscall_hash_update(ctx: SyscallContext, state: int, chunk: int, chunk_size:
         return TEE_ERROR_BAD_PARAMETERS
     if not chunk_size:
         return TEE_SUCCESS
-    res = check_read(ctx, chunk, chunk_size)
+    res, view = checked_view(ctx, chunk, chunk_size)
     if res != TEE_SUCCESS:
         return res
     cs = get_state(ctx, state)
@@ -106,7 +106,7 @@ def syscall_hash_update(ctx: SyscallContext, state: int, chunk: int, chunk_size:
         return TEE_ERROR_BAD_STATE
     if alg.get_class(cs.algo) not in (c.TEE_OPERATION_DIGEST, c.TEE_OPERATION_MAC):
         return TEE_ERROR_BAD_PARAMETERS
-    return cs.ctx.update(user_bytes(ctx, chunk, chunk_size))
+    return cs.ctx.update(view if view is not None else user_bytes(ctx, chunk, chunk_size))
 
 
 @syscall(20)
