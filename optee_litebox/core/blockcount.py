@@ -90,14 +90,33 @@ def native_callback() -> int | None:
     return addr
 
 
+def slot_array(size: int, buffer: object = None, offset: int = 0) -> ctypes.Array[ctypes.c_uint32]:
+    """Zeroed counter slots for size bytes of code: in new memory, or in a writable
+    buffer (e.g. an mmap) at offset."""
+    kind = ctypes.c_uint32 * (2 * ((size + 3) // 4))
+    return kind() if buffer is None else kind.from_buffer(buffer, offset)  # type: ignore[arg-type]
+
+
+def slot_bytes(size: int) -> int:
+    """Bytes of counter slots for size bytes of code."""
+    return 8 * ((size + 3) // 4)
+
+
 class BlockCounts:
     """Per-instruction-slot block counts for one address range [base, base + size)."""
 
-    def __init__(self, base: int, size: int) -> None:
+    def __init__(self, base: int, size: int, slots: ctypes.Array[ctypes.c_uint32] | None = None) -> None:
+        """slots: where to count (two uint32 per 4 bytes of code, see ``slot_array``);
+        several counters may share one, e.g. instances of a module at different bases,
+        or memory that outlives the process (a shared file mapping)."""
         self.base = base
         self.size = size
         n = (size + 3) // 4
-        self.slots = (ctypes.c_uint32 * (2 * n))()
+        if slots is None:
+            slots = slot_array(size)
+        elif len(slots) < 2 * n:
+            raise ValueError(f"{len(slots)} slots for {size} bytes of code")
+        self.slots = slots
         self.counter = _Counter(base, size, ctypes.addressof(self.slots))
 
     @property

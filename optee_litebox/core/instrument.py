@@ -149,9 +149,11 @@ class Instrument:
         cb = self._wrap(fn)
         return self._add(_u.UC_HOOK_BLOCK, cb, None, begin, end, cb)
 
-    def block_counter(self, begin: int, end: int) -> tuple[BlockCounts, bool]:
-        """Count the blocks run in [begin, end); returns (counts, native)."""
-        counts = BlockCounts(begin, end - begin)
+    def block_counter(self, begin: int, end: int, slots: ctypes.Array[ctypes.c_uint32] | None = None
+                      ) -> tuple[BlockCounts, bool]:
+        """Count the blocks run in [begin, end) (into slots if given: see BlockCounts);
+        returns (counts, native)."""
+        counts = BlockCounts(begin, end - begin, slots)
         native = native_callback()
         if native is not None:
             self._add(_u.UC_HOOK_BLOCK, native, counts.user_data, begin, end - 1, counts)

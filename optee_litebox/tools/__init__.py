@@ -6,6 +6,11 @@ hooks every TA instance the TEE creates, ``finish()`` writes what the tools prod
 (coverage of this process is saved as a part and, in the process that owns the report,
 merged with the parts of other processes into lcov and drcov files).
 
+A server (``serve``, ``host``) makes ``server_toolbox`` before it forks workers: it owns
+the coverage report and the gdb claim. Each worker makes ``worker_toolbox``: it traces
+(lines tagged with its pid), counts coverage into live files that survive it, and, if it
+is the first worker to start a TA instance, runs the gdb stub.
+
 With no tool configured nothing is attached and the engine's hot path is untouched.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
+from .claim import ForkClaim
 from .modules import ModuleInfo, instance_modules
 
 if TYPE_CHECKING:
@@ -47,9 +53,11 @@ class ToolConfig:
         from .trace.tracer import TraceSpec
         if self.trace:
             TraceSpec.parse(self.trace)
+        from ..errors import LiteboxError
         if self.trace_format not in ("text", "json"):
-            from ..errors import LiteboxError
             raise LiteboxError(f"unknown trace format {self.trace_format!r} (text or json)")
+        if self.coverage and not os.path.isdir(os.path.dirname(os.path.abspath(self.coverage))):
+            raise LiteboxError(f"--coverage {self.coverage}: no such directory")
 
 
 @dataclass
@@ -62,6 +70,8 @@ class Toolbox:
     tracer: Tracer | None = None
     coverage: CoverageRecorder | None = None
     gdb: GdbStub | None = None
+    #: Server processes: which worker gets gdb (shared with every worker forked later).
+    gdb_claim: ForkClaim | None = None
     _trace_file: IO[str] | None = field(default=None, repr=False)
     _finished: bool = False
     _gdb_tried: bool = False
@@ -76,7 +86,7 @@ class Toolbox:
             self.tracer = Tracer(TraceSpec.parse(cfg.trace), cfg.trace_format, self._trace_file)
         if cfg.coverage:
             from .coverage.recorder import CoverageRecorder
-            self.coverage = CoverageRecorder(cfg.coverage, list(cfg.source_dirs))
+            self.coverage = CoverageRecorder(cfg.coverage, list(cfg.source_dirs), live=not self.owner)
             if self.owner:
                 self.coverage.start_report()
         if cfg.gdb_port is not None and self.owner:
@@ -105,7 +115,8 @@ class Toolbox:
         if self.gdb is None and self.config.gdb_port is not None and not self.owner \
                 and not self._gdb_tried:
             self._gdb_tried = True
-            self.gdb = _worker_gdb(self.config)
+            if self.gdb_claim is None or self.gdb_claim.claim():
+                self.gdb = _worker_gdb(self.config, instance)
         if self.gdb is not None:
             self.gdb.attach(instance, modules)
 
@@ -128,33 +139,85 @@ class Toolbox:
         return out
 
 
-def _worker_gdb(config: ToolConfig) -> GdbStub | None:
-    """A worker's gdb stub, bound when its first TA instance appears: the first worker
-    to bind the port gets gdb, the others run undebugged (and say so)."""
+def _worker_gdb(config: ToolConfig, instance: TaInstance | None = None) -> GdbStub | None:
+    """A worker's gdb stub, bound when its first TA instance appears. Without a claim
+    (no server) the first worker to bind the port gets gdb; the others run undebugged
+    (and say so)."""
     from .gdbstub.stub import GdbStub
     try:
-        return GdbStub(config.gdb_port or 0, config.gdb_host)
+        stub = GdbStub(config.gdb_port or 0, config.gdb_host)
     except OSError as exc:
         print(f"optee-litebox: worker {os.getpid()}: no gdb stub ({exc.strerror}); "
               "another worker has the port", file=sys.stderr)
         return None
+    if instance is not None:
+        stub.conn.label = f"worker {os.getpid()}, TA {instance.uuid}"
+    return stub
 
 
-def worker_toolbox(config: ToolConfig | None) -> Toolbox | None:
-    """Tools for a worker process of a server: tracing, gdb (first worker), coverage
-    saved as a part at finish() for the serving process to merge."""
+def worker_toolbox(config: ToolConfig | None, server: Toolbox | None = None) -> Toolbox | None:
+    """Tools for a worker process of a server (server: the server's toolbox, made before
+    the fork): tracing tagged with the worker's pid, coverage counted into live files
+    and saved as a part at finish(), and gdb if this worker is the first to claim it."""
     if config is None or not config.enabled:
         return None
-    return Toolbox(config, owner=False)
+    box = Toolbox(config, owner=False, gdb_claim=server.gdb_claim if server is not None else None)
+    if box.tracer is not None:
+        box.tracer.pid = os.getpid()
+    return box
 
 
 def server_toolbox(config: ToolConfig | None) -> Toolbox | None:
-    """The serving process's share: it owns the coverage report; finish() merges the
-    parts its workers saved (call it after the workers have exited)."""
-    if config is None or not config.coverage:
+    """The serving process's share, made before it forks workers: it owns the coverage
+    report (finish() merges the parts and live files of its workers: call it after they
+    have exited) and the claim that gives gdb to the first worker to start a TA
+    instance. Raises LiteboxError if the gdb port is taken."""
+    if config is None or not config.enabled:
         return None
-    return Toolbox(ToolConfig(coverage=config.coverage, source_dirs=config.source_dirs))
+    config.validate()
+    _preload(config)
+    if not (config.coverage or config.gdb_port is not None):
+        return None
+    claim = None
+    if config.gdb_port is not None:
+        _check_port(config.gdb_host, config.gdb_port)
+        claim = ForkClaim()
+    return Toolbox(ToolConfig(coverage=config.coverage, source_dirs=config.source_dirs),
+                   gdb_claim=claim)
 
 
-__all__ = ["ModuleInfo", "ToolConfig", "Toolbox", "instance_modules", "server_toolbox",
+def _preload(config: ToolConfig) -> None:
+    """Import (and set up) what the workers' tools use, once, before the server forks:
+    a worker then pays nothing for it when a client opens a session."""
+    import importlib
+    names = ["optee_litebox.core.instrument"]
+    if config.trace:
+        names += ["optee_litebox.tools.trace.tracer", "optee_litebox.tools.trace.decode"]
+    if config.gdb_port is not None:
+        names += ["optee_litebox.tools.gdbstub.stub", "optee_litebox.tools.gdbstub.commands"]
+    if config.coverage:
+        names += ["optee_litebox.tools.coverage.recorder"]
+    for name in names:
+        importlib.import_module(name)
+    if config.coverage:
+        from ..core.blockcount import native_callback
+        native_callback()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail now, not when a TA starts, if the gdb port cannot be bound."""
+    import socket
+
+    from ..errors import LiteboxError
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise LiteboxError(f"gdb port {host}:{port}: {exc.strerror}") from None
+
+
+__all__ = ["ForkClaim", "ModuleInfo", "ToolConfig", "Toolbox", "instance_modules", "server_toolbox",
            "worker_toolbox"]

@@ -5,7 +5,10 @@ several processes, instances and sessions of the same TA add up. Block offsets a
 the module's load base, so they do not depend on where it was loaded.
 
 Each process writes its part as JSON into ``<FILE>.parts/``; the process that owns the
-report merges every part into the lcov and drcov files and removes the parts.
+report merges every part into the lcov and drcov files and removes the parts. Processes
+that do not own the report also count into live files there while they run (``live.py``),
+so the counts of one that was killed are merged too; a JSON part names the live files it
+replaces.
 """
 from __future__ import annotations
 
@@ -65,8 +68,8 @@ class CoverageData:
             for offset, (size, count) in mod.blocks.items():
                 mine.add(offset, size, count)
 
-    def to_json(self) -> dict[str, object]:
-        return {"format": FORMAT, "modules": {
+    def to_json(self, supersedes: list[str] | None = None) -> dict[str, object]:
+        return {"format": FORMAT, "supersedes": list(supersedes or ()), "modules": {
             key: {"name": m.name, "uuid": m.uuid, "build_id": m.build_id, "size": m.size,
                   "debug_path": m.debug_path, "path": m.path,
                   "blocks": [[off, size, count] for off, (size, count) in sorted(m.blocks.items())]}
@@ -91,32 +94,48 @@ def parts_dir(report: str | os.PathLike[str]) -> Path:
     return Path(f"{os.fspath(report)}.parts")
 
 
-def save_part(report: str | os.PathLike[str], data: CoverageData) -> Path | None:
-    """Write this process's data next to the report (atomically); None if there is none."""
-    if not data.modules:
+def save_part(report: str | os.PathLike[str], data: CoverageData,
+              supersedes: list[str] | None = None) -> Path | None:
+    """Write this process's data next to the report (atomically), saying which live
+    files of this process it replaces; None if there is nothing to write."""
+    if not data.modules and not supersedes:
         return None
     directory = parts_dir(report)
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{socket.gethostname()}-{os.getpid()}-{_uuid.uuid4().hex[:8]}.json"
     tmp = directory / f".{name}.tmp"
-    tmp.write_text(json.dumps(data.to_json()))
+    tmp.write_text(json.dumps(data.to_json(supersedes)))
     os.replace(tmp, directory / name)
     return directory / name
 
 
 def load_parts(report: str | os.PathLike[str], *, remove: bool = False) -> CoverageData:
-    """Merge every part saved for report (unreadable parts are skipped)."""
+    """Merge every part saved for report, and the live files of processes that ended
+    without saving one (unreadable files are skipped)."""
+    from .live import SUFFIX, read_live
+
     merged = CoverageData()
     directory = parts_dir(report)
     if not directory.is_dir():
         return merged
+    replaced: set[str] = set()
     for part in sorted(directory.glob("*.json")):
         try:
-            merged.merge(CoverageData.from_json(json.loads(part.read_text())))
-        except (OSError, ValueError, KeyError, TypeError, AssertionError):
+            raw = json.loads(part.read_text())
+            merged.merge(CoverageData.from_json(raw))
+            replaced.update(str(n) for n in raw.get("supersedes", ()))
+        except (OSError, ValueError, KeyError, TypeError, AssertionError, AttributeError):
             continue
         if remove:
             part.unlink(missing_ok=True)
+    for live in sorted(directory.glob(f"*{SUFFIX}")):
+        if live.name not in replaced:
+            try:
+                merged.merge(read_live(live))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        if remove:
+            live.unlink(missing_ok=True)
     if remove:
         try:
             directory.rmdir()
@@ -126,8 +145,11 @@ def load_parts(report: str | os.PathLike[str], *, remove: bool = False) -> Cover
 
 
 def clear_parts(report: str | os.PathLike[str]) -> None:
-    """Forget parts left by an earlier run with the same report file."""
+    """Forget parts (and live files) left by an earlier run with the same report file."""
+    from .live import SUFFIX
+
     directory = parts_dir(report)
     if directory.is_dir():
-        for part in directory.glob("*.json"):
-            part.unlink(missing_ok=True)
+        for pattern in ("*.json", f"*{SUFFIX}", ".*.tmp"):
+            for part in directory.glob(pattern):
+                part.unlink(missing_ok=True)

@@ -23,6 +23,8 @@ class Connection:
         self.listener.bind((host, port))
         self.listener.listen(1)
         self.port = self.listener.getsockname()[1]
+        #: Who waits for gdb, for the announcement (e.g. a server worker and its TA).
+        self.label = ""
         self.sock: socket.socket | None = None
         self.decoder = Decoder()
         self._pending: list[object] = []
@@ -35,7 +37,8 @@ class Connection:
 
     def accept(self, announce: bool = True) -> None:
         if announce:
-            print(f"optee-litebox: waiting for gdb on port {self.port} "
+            who = f"{self.label}: " if self.label else ""
+            print(f"optee-litebox: {who}waiting for gdb on port {self.port} "
                   f"(gdb-multiarch -ex 'target remote :{self.port}')", file=sys.stderr, flush=True)
         sock, _ = self.listener.accept()
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -99,6 +99,8 @@ class Tracer:
         self._out = out
         #: Events are also handed to this callable when set (tests, the pytest plugin).
         self.sink: Callable[[dict[str, Any]], None] | None = None
+        #: Set in server workers: every line says which process (instance) it is from.
+        self.pid: int | None = None
 
     @property
     def out(self) -> IO[str]:
@@ -108,13 +110,15 @@ class Tracer:
         _InstanceTrace(self, instance, modules, instance.engine.instrument())
 
     def emit(self, ta: str, event: dict[str, Any], text: str) -> None:
-        record = {"ta": ta, **event}
+        record = {"ta": ta, **event} if self.pid is None else {"ta": ta, "pid": self.pid, **event}
         if self.sink is not None:
             self.sink(record)
         if self.fmt == "json":
             line = json.dumps(record, default=str)
-        else:
+        elif self.pid is None:
             line = f"[{ta[:8]}] {text}"
+        else:
+            line = f"[{ta[:8]} pid={self.pid}] {text}"
         self.out.write(line + "\n")
         self.out.flush()
 
