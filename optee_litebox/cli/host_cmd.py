@@ -10,7 +10,8 @@ import sys
 import tempfile
 
 from ..errors import LiteboxError
-from .serve_cmd import add_server_options, build_config
+from .serve_cmd import add_server_options, announce_tools, build_config
+from .tool_options import report
 
 USAGE = "optee-litebox host [FILE]... [--ta-dir DIR]... [--storage DIR] -- PROGRAM [ARGS]..."
 
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     path = os.path.join(private, "optee-litebox.sock")
     server = Server(build_config(args, path))
     server.start()
+    announce_tools(server.cfg.tools)
     env = dict(os.environ)
     env[SOCKET_ENV] = path
     env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [str(libdir), env.get("LD_LIBRARY_PATH")]))
@@ -74,4 +76,5 @@ def run(args: argparse.Namespace) -> int:
         if server.listener is not None:
             server.close()
         shutil.rmtree(private, ignore_errors=True)
+    report(server.tools_written)
     return status if status >= 0 else 128 - status

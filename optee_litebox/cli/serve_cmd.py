@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from ..errors import LiteboxError
+from ..tools import ToolConfig
+from .tool_options import add_tool_options, report, tool_config
 
 
 def _seconds_or_never(text: str) -> float | None:
@@ -39,6 +41,7 @@ def add_server_options(p: argparse.ArgumentParser, *, files: bool = True) -> Non
     p.add_argument("--entry-timeout", type=_seconds_or_never, default=None, metavar="SECONDS",
                    help="stop any TA entry running longer than this (default: never)")
     p.add_argument("-q", "--quiet", action="store_true", help="no TA log output or session notes")
+    add_tool_options(p)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -78,8 +81,17 @@ def build_config(args: argparse.Namespace, socket_path: str):  # type: ignore[no
         sources.add_dir(SAMPLE_DIR)
     platform = linux_platform(args.storage, quiet=args.quiet)
     grace = getattr(args, "cancel_grace", DEFAULT_CANCEL_GRACE)
+    tools = tool_config(args)
     return ServerConfig(socket_path, platform, sources, cancel_grace=grace,
-                        entry_timeout=args.entry_timeout)
+                        entry_timeout=args.entry_timeout, tools=tools if tools.enabled else None)
+
+
+def announce_tools(tools: ToolConfig | None) -> None:
+    """Say that a TA will wait for gdb (its worker says where when it does)."""
+    if tools is not None and tools.gdb_port is not None:
+        port = f"port {tools.gdb_port}" if tools.gdb_port else "a free port"
+        print(f"optee-litebox: the first TA instance to start will wait for gdb on {port}",
+              file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,5 +103,7 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     server.install_signal_handlers()
     print(f"optee-litebox: serving on {path}", file=sys.stderr, flush=True)
+    announce_tools(server.cfg.tools)
     server.serve_forever()
+    report(server.tools_written)
     return 0

@@ -17,7 +17,8 @@ def add_tool_options(p: argparse.ArgumentParser) -> None:
                    help="trace lines as text (default) or JSON")
     g.add_argument("--trace-out", metavar="FILE", help="append trace lines to FILE (default stderr)")
     g.add_argument("--gdb", metavar="PORT", type=int,
-                   help="wait for gdb on 127.0.0.1:PORT at the TA's first entry (GDB remote protocol)")
+                   help="wait for gdb on 127.0.0.1:PORT at the TA's first entry (GDB remote "
+                        "protocol; serve/host: the first TA instance to start)")
     g.add_argument("--coverage", metavar="FILE",
                    help="record the TA's basic blocks; write lcov to FILE and drcov beside it "
                         "(a FILE ending in .drcov: drcov only)")
@@ -26,6 +27,7 @@ def add_tool_options(p: argparse.ArgumentParser) -> None:
 
 
 def tool_config(args: argparse.Namespace) -> ToolConfig:
+    """The tools asked for on the command line (possibly none: see ToolConfig.enabled)."""
     return ToolConfig(trace=args.trace, trace_format=args.trace_format, trace_out=args.trace_out,
                       gdb_port=args.gdb, coverage=args.coverage,
                       source_dirs=tuple(args.source_dir or ()))
@@ -41,7 +43,11 @@ def finish(tools: Toolbox | None, status: int) -> None:
     """Write what the tools produced and say where."""
     if tools is None:
         return
-    written = tools.finish(status)
+    report(tools.finish(status))
+
+
+def report(written: dict[str, object]) -> None:
+    """Say where the tools wrote their reports."""
     for kind in ("lcov", "drcov"):
         if written.get(kind):
             print(f"optee-litebox: {kind} coverage written to {written[kind]}", file=sys.stderr)

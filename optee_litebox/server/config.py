@@ -7,6 +7,7 @@ from ..gp_api.pobj import StorageServices
 from ..gp_api.pobj_shared import SharedPobjTable
 from ..platform import Platform
 from ..runtime import Tee, TaSources
+from ..tools import Toolbox, ToolConfig
 from .shared_state import SharedTaTime
 
 #: Default seconds a TA may keep running after TEEC_RequestCancellation before the
@@ -25,6 +26,8 @@ class ServerConfig:
     entry_timeout: float | None = None
     #: gpd.tee.* overrides handed to each worker's Tee.
     tee_config: dict[str, object] = field(default_factory=dict)
+    #: Developer tools (--trace, --gdb, --coverage) for every worker; None: none.
+    tools: ToolConfig | None = None
 
 
 @dataclass
@@ -35,6 +38,8 @@ class SharedServices:
     ta_time: SharedTaTime
     #: Persistent objects open in any worker (TEE_ERROR_ACCESS_CONFLICT across instances).
     pobjs: SharedPobjTable = field(default_factory=SharedPobjTable)
+    #: The server's developer tools (coverage report, gdb claim), made before any fork.
+    tools: Toolbox | None = None
 
 
 def make_tee(config: ServerConfig, shared: SharedServices) -> Tee:

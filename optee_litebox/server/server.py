@@ -34,6 +34,7 @@ from ..client.session_fsm import SessionFsm
 from ..client.transport import Channel, close_fds
 from ..errors import LoaderError, SignatureError
 from ..ta_loader import TaImage
+from ..tools import server_toolbox
 from . import channel as ch
 from .config import ServerConfig, SharedServices
 from .identity import PeerCred, client_identity, process_groups
@@ -79,7 +80,12 @@ class Server(WorkerSupervision):
         self.single: dict[_uuid.UUID, WorkerHandle] = {}  # single-instance TA -> its worker
         self.dead: set[_uuid.UUID] = set()                # kept-crashed TAs whose worker died
         self.routes: dict[int, Route] = {}                # session key -> worker
-        self.shared = SharedServices(config.platform.clock.monotonic_ns(), SharedTaTime())
+        #: Developer tools of the serving process (made before any fork; see tools/).
+        self.tools = server_toolbox(config.tools)
+        #: What self.tools wrote when the server closed ({"lcov": path, "drcov": path}).
+        self.tools_written: dict[str, object] = {}
+        self.shared = SharedServices(config.platform.clock.monotonic_ns(), SharedTaTime(),
+                                     tools=self.tools)
         self.stopping = False
         #: A worker forked ahead of time, so that opening a session does not wait for a fork.
         self.spare: WorkerHandle | None = None
@@ -160,6 +166,8 @@ class Server(WorkerSupervision):
             kill_worker(w.pid)
         while self.workers:
             self._reap(block=True)
+        if self.tools is not None:  # every worker has saved its coverage or left live files
+            self.tools_written = self.tools.finish()
         self.sel.close()
         self._wake_r.close()
         self._wake_w.close()

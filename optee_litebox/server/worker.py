@@ -29,6 +29,7 @@ from ..client.session_fsm import SessionFsm, State
 from ..client.transport import Channel, PeerClosed, close_fds
 from ..core.engine import Engine
 from ..runtime import Session, Tee
+from ..tools import worker_toolbox
 from . import channel as ch
 from .config import ServerConfig, SharedServices, make_tee
 from .marshal import MarshalError, ShmCache, results, to_params
@@ -69,6 +70,10 @@ class Worker:
         self.running: tuple[Conn, int, float] | None = None
         self.stopping = False
         self.tee: Tee = make_tee(config, shared)
+        #: Tracing, coverage (saved at _shutdown; live files cover a killed worker), gdb.
+        self.tools = worker_toolbox(config.tools, shared.tools)
+        if self.tools is not None:
+            self.tools.attach(self.tee)
         self.poller = select.epoll()
         #: Edge-triggered hang-up notices, watched while the main thread runs a TA.
         self.hangups = select.epoll()
@@ -328,6 +333,11 @@ class Worker:
             self.tee.close()
         except Exception:  # noqa: BLE001
             self.log.tee_log("E", "shutdown:\n" + traceback.format_exc())
+        if self.tools is not None:
+            try:
+                self.tools.finish()
+            except Exception:  # noqa: BLE001
+                self.log.tee_log("E", "developer tools:\n" + traceback.format_exc())
 
     # -- control thread ----------------------------------------------------------------------
 
