@@ -207,7 +207,7 @@ class Session:
             req = p.InvokeRequest(cmd, prepared.op, release)
             try:
                 self._fsm.request(p.INVOKE)
-                self._chan.send(p.encode_invoke(req), prepared.fds)
+                _send(self._chan, p.encode_invoke(req), prepared.fds)
                 reply = _expect_reply(self._chan, self._fsm, p.INVOKE_REPLY)
             except TeecError:
                 self._dead()
@@ -265,6 +265,16 @@ def _hello_reply(chan: Channel) -> p.HelloReply:
     if kind != p.HELLO_REPLY:
         raise p.ProtocolError(f"expected HELLO_REPLY, got 0x{kind:04x}")
     return p.decode_hello_reply(payload)
+
+
+def _send(chan: Channel, frame: bytes, fds: tuple[int, ...] | list[int] = ()) -> None:
+    """Send on a session's connection; a vanished worker means the TA is dead (origin TEE)."""
+    try:
+        chan.send(frame, fds)
+    except ConnectionError:  # EPIPE or ECONNRESET: the TA's process is gone
+        raise TeecError(TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, "the TA's process ended") from None
+    except OSError as exc:
+        raise TeecError(TEE_ERROR_COMMUNICATION, TEE_ORIGIN_COMMS, str(exc)) from None
 
 
 def _expect_reply(chan: Channel, fsm: SessionFsm, want: int) -> p.Reply:

@@ -119,3 +119,20 @@ def test_the_server_shuts_down_cleanly_on_sigterm(fresh_server: ServerProc) -> N
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert "I/TA: Goodbye" in fresh_server.log()  # the open session was closed properly
+
+
+def test_invoke_after_the_worker_died_while_idle_is_target_dead(fresh_server: ServerProc) -> None:
+    """The worker is gone before the request is sent: the send itself fails (EPIPE)."""
+    with Context(socket_path=fresh_server.socket) as ctx:
+        s = ctx.open_session(SHA256)
+        [worker] = workers_of(ctx, SHA256)
+        os.kill(worker["pid"], signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while worker["pid"] in {w["pid"] for w in workers_of(ctx, SHA256)} and \
+                time.monotonic() < deadline:
+            time.sleep(0.02)
+        for _ in range(2):  # the first call finds out, the second knows
+            with pytest.raises(TeecError) as dead:
+                s.invoke(1, Operation(Value.input(3, 1), TempMemref.output(32)))
+            assert (dead.value.result, dead.value.origin) == (TARGET_DEAD, ORIGIN_TEE)
+        s.close()
