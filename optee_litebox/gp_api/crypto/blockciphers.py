@@ -1,5 +1,6 @@
 """Block-cipher objects by main algorithm: AES, DES, 3DES (pycryptodome), SM4 (cryptography).
 
+pycryptodome is imported when the first object is made, not with the syscalls.
 Every object offers ``encrypt(data, output=None)`` and ``decrypt(data, output=None)``
 like pycryptodome's: with output (a writable buffer of the same size) nothing is
 returned. Keys are assumed valid for the type: the object type table guarantees it.
@@ -7,8 +8,6 @@ returned. Keys are assumed valid for the type: the object type table guarantees 
 from __future__ import annotations
 
 from typing import Any
-
-from Crypto.Cipher import AES, DES, DES3
 
 from . import algorithms as alg
 
@@ -19,6 +18,7 @@ def des3_key(key: bytes) -> tuple[Any, bytes]:
     pycryptodome refuses 3DES keys where two adjacent subkeys are equal (EDE then
     collapses to one DES), which libtomcrypt accepts: we run the equivalent DES.
     """
+    from Crypto.Cipher import DES, DES3
     if len(key) == 16:
         key = key + key[:8]
     k1, k2, k3 = key[:8], key[8:16], key[16:24]
@@ -54,6 +54,7 @@ class _Sm4:
 
 
 def _module_key(main: int, key: bytes) -> tuple[Any, bytes]:
+    from Crypto.Cipher import AES, DES
     if main == alg.MAIN_AES:
         return AES, key
     if main == alg.MAIN_DES:

@@ -8,10 +8,6 @@ over the library hash). The result goes into a secret-value object.
 """
 from __future__ import annotations
 
-from Crypto.Protocol.DH import key_agreement
-from Crypto.Protocol.KDF import HKDF, PBKDF2
-from Crypto.PublicKey import ECC
-
 from ...abi import crypto as c
 from ...abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
                             TEE_ERROR_NOT_IMPLEMENTED, TEE_ERROR_NOT_SUPPORTED, TEE_SUCCESS)
@@ -53,6 +49,8 @@ def derive_ecdh(ctx: SyscallContext, bb: Bounce, ko: GpObject, so: GpObject,
     if len(params) != 2 or params[0].attr_id != c.TEE_ATTR_ECC_PUBLIC_VALUE_X or \
             params[1].attr_id != c.TEE_ATTR_ECC_PUBLIC_VALUE_Y:
         return TEE_ERROR_BAD_PARAMETERS
+    from Crypto.Protocol.DH import key_agreement
+    from Crypto.PublicKey import ECC
     info = keys.NIST_CURVES.get(keys.ecc_curve(ko))
     if info is None:
         return TEE_ERROR_NOT_IMPLEMENTED
@@ -83,6 +81,8 @@ def derive_x25519(ctx: SyscallContext, bb: Bounce, ko: GpObject, so: GpObject,
         return TEE_ERROR_BAD_PARAMETERS
     if params[0].length != 32:
         return TEE_ERROR_BAD_PARAMETERS
+    from Crypto.Protocol.DH import key_agreement
+    from Crypto.PublicKey import ECC
     res, pub = bb.memdup(ctx, params[0].buffer, 32)
     if res != TEE_SUCCESS:
         return res
@@ -119,6 +119,7 @@ def _kdf_params(ctx: SyscallContext, bb: Bounce, params: list[Attr],
 
 def derive_kdf(ctx: SyscallContext, bb: Bounce, algo: int, ko: GpObject, so: GpObject,
                params: list[Attr]) -> int:
+    from Crypto.Protocol.KDF import HKDF, PBKDF2
     main = alg.get_main_alg(algo)
     ikm = ko.secret()
     assert so.props is not None

@@ -14,9 +14,6 @@ from __future__ import annotations
 from math import gcd, lcm
 from typing import Callable
 
-from Crypto.Math.Primality import PROBABLY_PRIME, test_probable_prime
-from Crypto.PublicKey import ECC
-
 from ...abi import crypto as c
 from ...abi.results import (TEE_ERROR_BAD_FORMAT, TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
                             TEE_ERROR_EXCESS_DATA, TEE_ERROR_NOT_SUPPORTED, TEE_SUCCESS)
@@ -48,6 +45,7 @@ def rand_prime(nbytes: int, rng: Callable[[int], bytes]) -> int:
     bit set until the library's primality test (trial division, Miller-Rabin, Lucas)
     accepts one. Any size from 2 bytes up, like upstream (pycryptodome's own prime
     generation refuses less than 160 bits)."""
+    from Crypto.Math.Primality import PROBABLY_PRIME, test_probable_prime
     while True:
         buf = bytearray(rng(nbytes))
         buf[0] |= 0xC0
@@ -137,6 +135,7 @@ def gen_ecc(o: GpObject, key_size: int, rng: Callable[[int], bytes]) -> int:
     name, bits, _ = info
     if key_size != bits:
         return TEE_ERROR_BAD_PARAMETERS
+    from Crypto.PublicKey import ECC
     key = ECC.generate(curve=name, randfunc=rng)
     o.set(c.TEE_ATTR_ECC_PRIVATE_VALUE, int(key.d))
     o.set(c.TEE_ATTR_ECC_PUBLIC_VALUE_X, int(key.pointQ.x))
@@ -148,6 +147,7 @@ def gen_ecc(o: GpObject, key_size: int, rng: Callable[[int], bytes]) -> int:
 def gen_25519(o: GpObject, key_size: int, rng: Callable[[int], bytes]) -> int:
     if key_size != 256:
         return TEE_ERROR_BAD_PARAMETERS
+    from Crypto.PublicKey import ECC
     seed = rng(32)
     if o.obj_type == c.TEE_TYPE_ED25519_KEYPAIR:
         pub = ECC.construct(curve="Ed25519", seed=seed).public_key().export_key(format="raw")

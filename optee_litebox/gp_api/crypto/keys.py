@@ -1,14 +1,13 @@
 """Library key objects built from GP objects, and the pre-hashed input wrapper.
 
-RSA, DSA, NIST-curve ECC and Ed25519 keys as pycryptodome objects. Construction
+RSA, DSA, NIST-curve ECC and Ed25519 keys as pycryptodome objects. The library is
+imported by the functions that build keys. Construction
 errors (values that do not form a key) raise ValueError; callers turn that into the
 result upstream's library gives for an unusable key.
 """
 from __future__ import annotations
 
 from typing import Any
-
-from Crypto.PublicKey import DSA, ECC, RSA
 
 from ...abi import crypto as c
 from ..objects import GpObject
@@ -55,12 +54,14 @@ class Prehashed:
 
 
 def rsa_public(o: GpObject) -> Any:
+    from Crypto.PublicKey import RSA
     return RSA.construct((o.get_int(c.TEE_ATTR_RSA_MODULUS),
                           o.get_int(c.TEE_ATTR_RSA_PUBLIC_EXPONENT)), consistency_check=False)
 
 
 def rsa_private(o: GpObject) -> Any:
     """The private key; without the CRT attributes pycryptodome recovers p and q from d."""
+    from Crypto.PublicKey import RSA
     n = o.get_int(c.TEE_ATTR_RSA_MODULUS)
     e = o.get_int(c.TEE_ATTR_RSA_PUBLIC_EXPONENT)
     d = o.get_int(c.TEE_ATTR_RSA_PRIVATE_EXPONENT)
@@ -81,6 +82,7 @@ def modulus_size(o: GpObject) -> int:
 
 
 def dsa_key(o: GpObject) -> Any:
+    from Crypto.PublicKey import DSA
     parts = [o.get_int(c.TEE_ATTR_DSA_PUBLIC_VALUE), o.get_int(c.TEE_ATTR_DSA_BASE),
              o.get_int(c.TEE_ATTR_DSA_PRIME), o.get_int(c.TEE_ATTR_DSA_SUBPRIME)]
     if o.obj_type == c.TEE_TYPE_DSA_KEYPAIR:
@@ -100,6 +102,7 @@ def ecc_key(o: GpObject, curve_name: str) -> Any:
     populate any valid point there; xtest's ECDH vectors put the peer's). pycryptodome
     refuses a private value and point that do not match, so they are not both given.
     """
+    from Crypto.PublicKey import ECC
     if o.has(c.TEE_ATTR_ECC_PRIVATE_VALUE):
         return ECC.construct(curve=curve_name, d=o.get_int(c.TEE_ATTR_ECC_PRIVATE_VALUE))
     return ECC.construct(curve=curve_name, point_x=o.get_int(c.TEE_ATTR_ECC_PUBLIC_VALUE_X),
@@ -107,6 +110,7 @@ def ecc_key(o: GpObject, curve_name: str) -> Any:
 
 
 def ed25519_key(o: GpObject) -> Any:
+    from Crypto.PublicKey import ECC
     if o.obj_type == c.TEE_TYPE_ED25519_KEYPAIR:
         return ECC.construct(curve="Ed25519", seed=o.get_bytes(c.TEE_ATTR_ED25519_PRIVATE_VALUE))
     from Crypto.Signature import eddsa

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from Crypto.Cipher import AES
-from Crypto.Hash import CMAC, HMAC
-
 from ...abi import crypto as c
 from ...abi.results import TEE_ERROR_BAD_STATE, TEE_ERROR_NOT_SUPPORTED, TEE_SUCCESS
 from . import algorithms as alg
@@ -55,6 +52,8 @@ class MacCtx:
         self.obj: Any = None
 
     def init(self, key: bytes) -> int:
+        from Crypto.Cipher import AES
+        from Crypto.Hash import CMAC, HMAC
         if self.algo == c.TEE_ALG_HMAC_SM3:
             self.obj = _HmacSm3(key)
         elif self.algo in _HMACS:
