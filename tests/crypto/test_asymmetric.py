@@ -92,6 +92,23 @@ def test_rsa_sign_matches_the_host_library_and_verify_rejects_bad(ctx) -> None:
     assert g.state(c.TEE_ALG_RSASSA_PKCS1_V1_5_SHA256, c.TEE_MODE_SIGN, pub)[0] == TEE_ERROR_BAD_PARAMETERS
 
 
+def test_raw_rsa_with_values_that_are_no_key_is_bad_parameters(ctx) -> None:
+    # An even modulus passes populate (only sizes are checked) but the library's private
+    # operation fails on it (randomly blinded, so several tries): a result, never a crash.
+    g = Guest(ctx)
+    n, p = (1 << 256) - 2, 2
+    o = g.obj(c.TEE_TYPE_RSA_KEYPAIR, 256, [
+        (c.TEE_ATTR_RSA_MODULUS, b(n)), (c.TEE_ATTR_RSA_PUBLIC_EXPONENT, b(3)),
+        (c.TEE_ATTR_RSA_PRIVATE_EXPONENT, b(5)), (c.TEE_ATTR_RSA_PRIME1, b(p)),
+        (c.TEE_ATTR_RSA_PRIME2, b(n // p)), (c.TEE_ATTR_RSA_EXPONENT1, b(1)),
+        (c.TEE_ATTR_RSA_EXPONENT2, b(5)), (c.TEE_ATTR_RSA_COEFFICIENT, b(1))])
+    _, st = g.state(c.TEE_ALG_RSA_NOPAD, c.TEE_MODE_DECRYPT, o)
+    src, out = g.put(b"\x07"), g.put(bytes(32))
+    results = {cr.asymm.syscall_asymm_operate(ctx, st, 0, 0, src, 1, out, g.u64(32))
+               for _ in range(16)}
+    assert TEE_ERROR_BAD_PARAMETERS in results and results <= {TEE_SUCCESS, TEE_ERROR_BAD_PARAMETERS}
+
+
 def test_ecdsa_sign_verifies_on_the_host_and_curve_must_match(ctx) -> None:
     g = Guest(ctx)
     k = ECC.generate(curve="P-256")

@@ -43,7 +43,10 @@ def rsa_nopad(o: GpObject, encrypt: bool, src: bytes, room: int) -> Result:
     m = int.from_bytes(src, "big")
     if m >= key.n:
         return TEE_ERROR_BAD_PARAMETERS, b"", 0
-    out = key._encrypt(m) if encrypt else key._decrypt(m)  # noqa: SLF001 - RSA primitive
+    try:
+        out = key._encrypt(m) if encrypt else key._decrypt(m)  # noqa: SLF001 - RSA primitive
+    except (ValueError, ZeroDivisionError):  # values that are no RSA key (e.g. an even n)
+        return TEE_ERROR_BAD_PARAMETERS, b"", 0
     raw = int(out).to_bytes(keys.modulus_size(o), "big").lstrip(b"\0") or b"\0"
     if room < len(raw):
         return TEE_ERROR_SHORT_BUFFER, b"", len(raw)
