@@ -76,13 +76,20 @@ def shm_param(ptype: int, shm: SharedMemory, size: int) -> Param:
     return Param(ptype, shm=shm, size=size)
 
 
-def median_rate(fn: Callable[[], None], repeat: int, units: float) -> float:
-    times = []
+def median_rates(fn_ta: Callable[[], None], fn_host: Callable[[], None], repeat: int,
+                 units: float) -> dict[str, float]:
+    """Median rates of the TA and the host, timed alternately so that both see the same
+    machine load (a busy two-core machine moves either by tens of percent)."""
+    times: dict[str, list[float]] = {"ta": [], "pycryptodome": []}
+    fn_ta()  # warm: translation caches, first library use
+    fn_host()
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return units / statistics.median(times)
+        for name, fn in (("ta", fn_ta), ("pycryptodome", fn_host)):
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    ta, host = (units / statistics.median(times[k]) for k in ("ta", "pycryptodome"))
+    return {"ta": round(ta, 1), "pycryptodome": round(host, 1), "ratio": round(ta / host, 3)}
 
 
 def bulk(ta: CryptoTa, repeat: int) -> dict[str, dict[str, float]]:
@@ -130,9 +137,7 @@ def bulk(ta: CryptoTa, repeat: int) -> dict[str, dict[str, float]]:
     out = {}
     for name, fn_ta, fn_host in (("sha256", ta_sha, host_sha), ("aes128_cbc", ta_cbc, host_cbc),
                                  ("aes128_gcm", ta_gcm, host_gcm)):
-        t = median_rate(fn_ta, repeat, 1.0)
-        h = median_rate(fn_host, repeat, 1.0)
-        out[name] = {"ta": round(t, 1), "pycryptodome": round(h, 1), "ratio": round(t / h, 3)}
+        out[name] = median_rates(fn_ta, fn_host, repeat, 1.0)
     return out
 
 
@@ -187,15 +192,13 @@ def asymmetric(ta: CryptoTa, repeat: int, n: int = 20) -> dict[str, dict[str, fl
     }
     out = {}
     for name, (fn_ta, fn_host) in cases.items():
-        t = median_rate(loop(fn_ta), repeat, n)
-        h = median_rate(loop(fn_host), repeat, n)
-        out[name] = {"ta": round(t, 1), "pycryptodome": round(h, 1), "ratio": round(t / h, 3)}
+        out[name] = median_rates(loop(fn_ta), loop(fn_host), repeat, n)
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=21)
     args = ap.parse_args()
     ta = CryptoTa()
     result: dict[str, object] = {"unit_bulk": "MiB/s", "unit_asym": "ops/s", "repeat": args.repeat,
