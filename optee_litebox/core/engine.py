@@ -89,6 +89,11 @@ class Engine:
         self._parked: dict[tuple[int, int], tuple[int, object]] = {}
         #: Parked since the TLB was last flushed: the next entry must flush first.
         self._tlb_dirty = False
+        #: Mappings dropped while the CPU runs (from a syscall: the system PTA's UNMAP):
+        #: uc_mem_unmap inside a hook derails Unicorn, so they go when the entry ends. The
+        #: address space has forgotten them already, so the TLB fill refuses them.
+        self._deferred: dict[tuple[int, int], object] = {}
+        self._deferred_code = False
         self._exit: BaseException | None = None
         self._fault: tuple[str, int | None, int] | None = None
         self._running = False
@@ -99,7 +104,8 @@ class Engine:
         self.mem.on_map = self._on_map
         self.mem.on_unmap = self._on_unmap
         self.mem.on_protect = self._on_protect
-        self.mem.reserved = lambda: [(start, start + size) for start, size in self._parked]
+        self.mem.reserved = lambda: [(start, start + size) for start, size in
+                                     [*self._parked, *self._deferred]]
         self.mem.previous = self._previous
         for region in self.mem.regions():
             self._on_map(region)
@@ -168,6 +174,9 @@ class Engine:
         if parked is not None:
             self._parked[(region.start, region.size)] = parked  # evicted just below
         self._evict_parked(region.start, region.end)
+        for key in [k for k in self._deferred if k[0] < region.end and region.start < k[0] + k[1]]:
+            del self._deferred[key]  # no way round it: unmap now
+            uclib.uc_mem_unmap(self._uch, key[0], key[1])
         err = uclib.uc_mem_map_ptr(self._uch, region.start, region.size, _uc_prot(region.prot), ptr)
         if err:
             raise EngineError(f"mapping {region.name} at 0x{region.start:x} failed: {err}")
@@ -186,6 +195,11 @@ class Engine:
                 first = next(iter(self._parked))
                 self._unmap_parked(first)
             return
+        if self._running:
+            self._deferred[(region.start, region.size)] = region.buf
+            self._deferred_code = self._deferred_code or bool(region.prot & PROT_EXEC)
+            self._flush_tlb()
+            return
         uclib.uc_mem_unmap(self._uch, region.start, region.size)
         self.flush(region.start, region.end, code=bool(region.prot & PROT_EXEC))
 
@@ -201,9 +215,22 @@ class Engine:
             self._unmap_parked(key)
 
     def _unmap_parked(self, key: tuple[int, int]) -> None:
-        self._parked.pop(key)
-        uclib.uc_mem_unmap(self._uch, key[0], key[1])
+        _, buf = self._parked.pop(key)
+        if self._running:
+            self._deferred[key] = buf
+        else:
+            uclib.uc_mem_unmap(self._uch, key[0], key[1])
         self._flush_tlb()
+
+    def _unmap_deferred(self) -> None:
+        """Carry out the unmaps asked for while the CPU ran (see _deferred)."""
+        for start, size in self._deferred:
+            uclib.uc_mem_unmap(self._uch, start, size)
+        self._deferred.clear()
+        self._flush_tlb()
+        if self._deferred_code:
+            self._uc.ctl_flush_tb()
+            self._deferred_code = False
 
     def _on_protect(self, region: Region, start: int, size: int) -> None:
         for page in range(start, start + size, PAGE_SIZE):
@@ -323,6 +350,8 @@ class Engine:
                 err = self.tools.run(pc, x0, x1, x2, x3)
         finally:
             self._running = False
+            if self._deferred:
+                self._unmap_deferred()
         outcome = self._outcome(err)
         if self.tools is not None:
             self.tools.finished(outcome)
