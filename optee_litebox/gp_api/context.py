@@ -98,3 +98,5 @@ class SyscallContext:
     cryp: CrypTables = field(default_factory=CrypTables, repr=False)
     #: This instance's persistent-object enumerators by handle (syscalls 45-49).
     storage_enums: dict[int, Any] = field(default_factory=dict, repr=False)
+    #: The runtime's TA-to-TA client for this instance (syscalls 5-7; ta_client.TaClient).
+    ta_client: Any = field(default=None, repr=False)
