@@ -3,10 +3,13 @@
 Small Protocols passed in as arguments, never globals. Every method here is attack
 surface between a TA and the host, so the interface stays narrow. Implementations:
 ``optee_litebox.south_linux`` (real host) and ``optee_litebox.deterministic`` (tests).
-The client transport is added by a later component as its own Protocol.
+The client transport is added by a later component as its own Protocol. ``Sockets`` and
+``Plugins`` are what tee-supplicant serves over RPC upstream (the socket pseudo-TA and
+supplicant plugins).
 """
 from __future__ import annotations
 
+import uuid as _uuid
 from dataclasses import dataclass
 from typing import ContextManager, Mapping, Protocol, runtime_checkable
 
@@ -67,6 +70,43 @@ class Storage(Protocol):
         """Hold a lock on directory against other threads and processes (not reentrant)."""
 
 
+@runtime_checkable
+class Sockets(Protocol):
+    """Client sockets in the normal world (tee-supplicant's OPTEE_RPC_CMD_SOCKET service).
+
+    Every call answers a TEE_Result as tee-supplicant does (TEE_ISOCKET_* codes for
+    timeouts and name lookups). Sockets belong to a TA instance (``instance``).
+    """
+
+    def open(self, instance: int, ip_version: int, server: bytes, port: int,
+             protocol: int) -> tuple[int, int]:
+        """Connect; server is the host name with its NUL. Returns (result, handle)."""
+
+    def close(self, instance: int, handle: int) -> int: ...
+
+    def close_all(self, instance: int) -> int: ...
+
+    def send(self, instance: int, handle: int, data: bytes, timeout_ms: int) -> tuple[int, int]:
+        """Returns (result, bytes sent)."""
+
+    def recv(self, instance: int, handle: int, size: int, timeout_ms: int) -> tuple[int, bytes, int]:
+        """Returns (result, bytes received, length to report: more than len(bytes) when a
+        datagram was cut, or what is queued when size is 0)."""
+
+    def ioctl(self, instance: int, handle: int, command: int, data: bytes) -> tuple[int, bytes]:
+        """Returns (result, the buffer as the command left it)."""
+
+
+@runtime_checkable
+class Plugins(Protocol):
+    """tee-supplicant plugins: normal-world code a TA reaches through the system PTA."""
+
+    def invoke(self, uuid: _uuid.UUID, cmd: int, sub_cmd: int,
+               data: bytearray) -> tuple[int, int]:
+        """Call the plugin named by uuid on data (changed in place); returns (TEEC_Result,
+        output length). No plugin with that UUID: TEEC_ERROR_ITEM_NOT_FOUND."""
+
+
 @dataclass
 class Platform:
     """The bundle of South services a TEE instance is built on."""
@@ -78,3 +118,7 @@ class Platform:
     huk: bytes = bytes(16)
     #: Where trusted storage keeps its (encrypted) files; None: no storage available.
     storage: Storage | None = None
+    #: The normal world's client sockets (socket PTA); None: no socket service.
+    sockets: Sockets | None = None
+    #: Supplicant plugins (system PTA); None: no plugin is loaded.
+    plugins: Plugins | None = None
