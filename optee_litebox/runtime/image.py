@@ -8,6 +8,7 @@ first, pointing at program headers kept in a runtime-owned page, as ldelf's heap
 from __future__ import annotations
 
 import struct
+import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -31,6 +32,8 @@ class LoadedModule:
     regions: list[Region] = field(default_factory=list)
     #: An unstripped twin of a stripped module, used only for its symbols.
     debug: LoadPlan | None = None
+    #: The TA's or TA library's UUID (dlopen and dlsym name libraries by it).
+    uuid: _uuid.UUID | None = None
 
     @property
     def name(self) -> str:
@@ -73,6 +76,10 @@ def resolver(modules: list[LoadedModule]) -> Callable[[str], int | None]:
     return resolve
 
 
+class MissingLibraryError(LoaderError):
+    """A DT_NEEDED TA library is nowhere to be found (upstream: ldelf panics)."""
+
+
 def dependency_order(main: TaImage, find: Callable[[str], TaImage | None]) -> list[TaImage]:
     """The main TA, then its DT_NEEDED libraries breadth-first, each once (ldelf's queue)."""
     order = [main]
@@ -85,7 +92,7 @@ def dependency_order(main: TaImage, find: Callable[[str], TaImage | None]) -> li
             seen.add(needed)
             lib = find(needed)
             if lib is None:
-                raise LoaderError(f"{order[i].name}: needed TA library {needed} not found")
+                raise MissingLibraryError(f"{order[i].name}: needed TA library {needed} not found")
             order.append(lib)
         i += 1
     return order

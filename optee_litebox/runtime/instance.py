@@ -1,7 +1,8 @@
 """One TA instance (upstream: a user TA context): its address space, CPU and entry calls."""
 from __future__ import annotations
 
-import threading
+import itertools
+import uuid as _uuid
 from typing import Callable
 
 from ..abi.params import UTEE_PARAMS
@@ -9,16 +10,18 @@ from ..abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_TARGET_DEAD, TEE_
                            TEE_ORIGIN_TRUSTED_APP)
 from ..core.engine import Engine
 from ..core.exits import Outcome
-from ..core.memory import PROT_READ, PROT_WRITE, AddressSpace, page_up
+from ..core.memory import PROT_READ, PROT_WRITE, AddressSpace, Region, page_up
 from ..gp_api import SessionState, SyscallContext, TaIdentity, build_table
 from ..gp_api.context import TeeServices
 from ..platform import Platform
 from ..ta_loader import TaImage
 from .crash import CrashReport, build_report, symbolize
+from .dynamic import ZiMappings, dlopen, dlsym
 from .image import LoadedModule, dependency_order, map_module, resolver, write_phdr_info
-from .symbols import debug_plan
 from .params import (Param, has_outputs, map_params, normalize, pack_utee_params,
                      unmap_params, update_from_utee_params)
+from .symbols import debug_plan
+from .ta2ta import InstanceClient
 
 #: Address-space layout of a TA instance (upstream randomizes; we stay reproducible).
 #: The low bits of each area's page number differ so that the image, the stack and the
@@ -31,6 +34,7 @@ PARAM_AREA = (0x800A_0000, 0xC000_0000)
 LIBRARY_GAP = 0x10_0000
 #: sizeof(struct utee_params) rounded up to the stack alignment (16).
 UTEE_PARAMS_SLOT = (UTEE_PARAMS.size + 15) & ~15
+_instance_ids = itertools.count(1)
 
 
 class TaInstance:
@@ -49,9 +53,13 @@ class TaInstance:
         self._uuid_str = str(self.uuid)
         self.platform = platform
         self.on_crash = on_crash
+        self.instance_id = next(_instance_ids)
+        self.find_library = find_library or (lambda _name: None)
         self.mem = AddressSpace()
         self.engine = Engine(self.mem)
-        self.modules = self._load_modules(image, base, find_library or (lambda _uuid: None))
+        self.phdr_region: Region | None = None
+        self.modules = self._load_modules(image, base, self.find_library)
+        self.zi = ZiMappings(self.mem)
         stack_size = max(head.stack_size, 1)
         stack_start = self.mem.find_free(page_up(stack_size), *STACK_AREA)
         self.mem.map(stack_start, stack_size, PROT_READ | PROT_WRITE, "[stack]")
@@ -61,23 +69,25 @@ class TaInstance:
         self.ctx = SyscallContext(self.mem, platform, TaIdentity(self.uuid, self.flags, self.name),
                                   services, log=self._log)
         self.engine.syscalls, self.engine.unknown_syscall = build_table(self.ctx)
-        #: Lifecycle state kept by the TEE (tee_ta_ctx fields).
+        #: Lifecycle state kept by the TEE (tee_ta_ctx fields; busy: see busy.py).
         self.ref_count = 0
         self.panicked = False
+        self.busy = False
         self.crash: CrashReport | None = None
-        self.lock = threading.RLock()  # one entry at a time (upstream: ctx->busy)
+        #: Sessions this instance opened to other TAs (set by the Tee: ta2ta.InstanceClient).
+        self.client: InstanceClient | None = None
 
     def _load_modules(self, image: TaImage, base: int,
                       find: Callable[[str], TaImage | None]) -> list[LoadedModule]:
         """Map the TA and its DT_NEEDED libraries (ldelf): bases first, then relocate all."""
         modules = []
         for img in dependency_order(image, find):
-            modules.append(LoadedModule(img.plan, base, debug=debug_plan(img)))
+            modules.append(LoadedModule(img.plan, base, debug=debug_plan(img), uuid=img.uuid))
             base = page_up(base + img.plan.image_size) + LIBRARY_GAP
         resolve = resolver(modules)
         for module in modules:
             map_module(self.mem, module, resolve)
-        write_phdr_info(self.mem, modules, *LDELF_AREA)
+        self.phdr_region = write_phdr_info(self.mem, modules, *LDELF_AREA)
         return modules
 
     def _log(self, text: str) -> None:
@@ -124,16 +134,42 @@ class TaInstance:
         if self.on_crash is not None:
             self.on_crash(self.crash)
 
-    def engine_busy(self) -> bool:
-        """An entry of this instance is running (a TA-to-TA loop back into it)."""
-        return self.engine.running
+    def interrupt(self) -> None:
+        """Stop the running entry from another thread (Tee.interrupt also stops what it
+        called)."""
+        self.engine.interrupt()
 
     def symbolize(self, addr: int) -> str:
         return symbolize(self.modules, addr)
 
+    # -- what the system and attestation PTAs do for this TA (pta.PtaCaller) --------------
+
+    def dlopen(self, library: _uuid.UUID, flags: int) -> int:
+        res, self.phdr_region = dlopen(self.mem, self.modules, library, flags, self.find_library,
+                                       LDELF_AREA, self.phdr_region)
+        return res
+
+    def dlsym(self, library: _uuid.UUID | None, name: str) -> tuple[int, int]:
+        return dlsym(self.modules, library, name)
+
+    def map_zi(self, size: int, shareable: bool, va: int, pad_begin: int,
+               pad_end: int) -> tuple[int, int]:
+        return self.zi.map_zi(size, shareable, va, pad_begin, pad_end)
+
+    def unmap(self, va: int, size: int) -> int:
+        return self.zi.unmap(va, size)
+
+    def measured_regions(self) -> list[bytes]:
+        """Read-only mappings of the TA and its libraries (code, read-only data)."""
+        return [bytes(r.view) for m in self.modules for r in m.regions if not r.prot & PROT_WRITE]
+
+    # -- end of life ----------------------------------------------------------------------
+
     def release_state(self) -> None:
-        """release_utc_state(): close the instance's object handles (releasing persistent
-        objects for other instances) and its enumerators."""
+        """release_utc_state(): close the sessions this TA opened, its object handles
+        (releasing persistent objects for other instances) and its enumerators."""
+        if self.client is not None:
+            self.client.close_all()
         for obj in list(self.ctx.cryp.objects):
             self.ctx.cryp.objects.close(obj)
         self.ctx.storage_enums.clear()
