@@ -26,6 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ta-pubkey", metavar="PEM", help="verify the TA's signature with this key")
     p.add_argument("--ta-enc-key", metavar="HEX", help="AES key of an encrypted TA")
     p.add_argument("--storage", metavar="DIR", help="state directory (default: $XDG_DATA_HOME/optee-litebox)")
+    p.add_argument("--ta-dir", action="append", default=[], metavar="DIR",
+                   help="where other TAs (TA-to-TA calls) and TA libraries are found as "
+                        "<uuid>.ta / <uuid>.elf, after the TA's own directory (repeatable)")
+    p.add_argument("--plugin-dir", metavar="DIR",
+                   help="load tee-supplicant plugins (*.plugin shared objects) from DIR")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print TA log output")
     add_tool_options(p)
     p.set_defaults(func=run)
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if len(params) > 4:
         raise SystemExit("optee-litebox run: at most four --param")
     pubkey = read_key(args.ta_pubkey) or sample_key
-    platform = linux_platform(args.storage, quiet=args.quiet)
+    platform = linux_platform(args.storage, quiet=args.quiet, plugin_dir=args.plugin_dir)
     tee = Tee(platform)
     tools = toolbox(args)
     if tools is not None:
@@ -47,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ta_enc_key:
         tee.sources.enc_key = bytes.fromhex(args.ta_enc_key)
     tee.sources.pubkey_pem = pubkey
+    for directory in [str(path.parent), *args.ta_dir]:
+        tee.add_dir(directory)
     image = tee.add(path)
     if image.plan.ta_head is None:
         raise LiteboxError(f"{path}: a TA library (no ta_head): it cannot be run on its own")

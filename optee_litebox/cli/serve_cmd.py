@@ -40,6 +40,8 @@ def add_server_options(p: argparse.ArgumentParser, *, files: bool = True) -> Non
                         "(default 2; 'never' keeps running it, as OP-TEE does)")
     p.add_argument("--entry-timeout", type=_seconds_or_never, default=None, metavar="SECONDS",
                    help="stop any TA entry running longer than this (default: never)")
+    p.add_argument("--plugin-dir", metavar="DIR",
+                   help="load tee-supplicant plugins (*.plugin shared objects) from DIR")
     p.add_argument("-q", "--quiet", action="store_true", help="no TA log output or session notes")
     add_tool_options(p)
 
@@ -79,7 +81,7 @@ def build_config(args: argparse.Namespace, socket_path: str):  # type: ignore[no
         if pubkey is None:
             sources.pubkey_pem = sample_pubkey()
         sources.add_dir(SAMPLE_DIR)
-    platform = linux_platform(args.storage, quiet=args.quiet)
+    platform = linux_platform(args.storage, quiet=args.quiet, plugin_dir=args.plugin_dir)
     grace = getattr(args, "cancel_grace", DEFAULT_CANCEL_GRACE)
     tools = tool_config(args)
     return ServerConfig(socket_path, platform, sources, cancel_grace=grace,

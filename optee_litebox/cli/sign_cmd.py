@@ -16,14 +16,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--algo", choices=("pss", "pkcs1v15"), default="pss",
                    help="signature scheme (default: pss, as upstream)")
     p.add_argument("--ta-version", type=int, default=0, help="TA version in the header")
+    p.add_argument("--uuid", help="the UUID to sign for (required for a TA library, which has "
+                                  "no ta_head; a TA's must match its ta_head)")
     p.set_defaults(func=sign)
 
 
 def sign(args: argparse.Namespace) -> int:
+    from ..errors import LiteboxError
+    from ..ta_loader import load_library  # the result must load: check it like any TA
+
     elf = Path(args.elf).read_bytes()
-    signed = sign_ta(elf, read_key(args.key) or b"", version=args.ta_version, algo=args.algo)
-    from ..ta_loader import load_ta  # the result must load: check it like any TA
-    image = load_ta(signed, name="signed output")
+    try:
+        signed = sign_ta(elf, read_key(args.key) or b"", uuid=getattr(args, "uuid", None),
+                         version=args.ta_version, algo=args.algo)
+    except ValueError as exc:
+        raise LiteboxError(f"{args.elf}: {exc}") from None
+    image = load_library(signed, name="signed output")
+    head = image.plan.ta_head
+    if head is not None and head.uuid != image.uuid:
+        raise LiteboxError(f"{args.elf}: --uuid {image.uuid} is not the TA's UUID {head.uuid}")
     out = Path(args.out) if args.out else Path(args.elf).with_name(f"{image.uuid}.ta")
     out.write_bytes(signed)
     print(out)

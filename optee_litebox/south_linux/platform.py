@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..platform import Platform
+from .plugins import PluginHost
+from .sockets import HostSockets
 from .state import default_state_dir, load_or_create_huk
 from .storage import FileStorage
 
@@ -63,10 +65,14 @@ class StderrLog:
 
 
 def linux_platform(state_dir: str | os.PathLike[str] | None = None, *, quiet: bool = False,
-                   stream: TextIO | None = None) -> Platform:
+                   stream: TextIO | None = None,
+                   plugin_dir: str | os.PathLike[str] | None = None) -> Platform:
     """The Linux platform; the device key and trusted storage live in state_dir (created on
-    first use)."""
+    first use). Supplicant plugins are loaded (and initialized) from plugin_dir now."""
     directory = Path(state_dir) if state_dir is not None else default_state_dir()
-    return Platform(rng=SystemRandom(), clock=LinuxClock(), log=StderrLog(stream, quiet=quiet),
+    log = StderrLog(stream, quiet=quiet)
+    return Platform(rng=SystemRandom(), clock=LinuxClock(), log=log,
                     huk=load_or_create_huk(directory),
-                    storage=FileStorage(directory / STORAGE_SUBDIR))
+                    storage=FileStorage(directory / STORAGE_SUBDIR),
+                    sockets=HostSockets(),
+                    plugins=PluginHost(plugin_dir, log) if plugin_dir is not None else None)
