@@ -39,6 +39,8 @@ INVOKE = 0x0003
 CLOSE = 0x0004
 CANCEL = 0x0005
 STATUS = 0x0006
+#: INVOKE from a TA (TA-to-TA sessions between worker processes only): u32 timeout first.
+INVOKE_TA = 0x0007
 HELLO_REPLY = 0x8001
 OPEN_REPLY = 0x8002
 INVOKE_REPLY = 0x8003

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .frames import (BUF_FLAG_FD, BUF_INLINE, BUF_SHM, CANCEL, CLOSE, CLOSE_REPLY, ERROR,
-                     HEADER, HEADER_SIZE, HELLO, HELLO_REPLY, INVOKE, INVOKE_REPLY, MAGIC,
+                     HEADER, HEADER_SIZE, HELLO, HELLO_REPLY, INVOKE, INVOKE_REPLY, INVOKE_TA,
+                     MAGIC,
                      MAX_FDS, MAX_PAYLOAD, MAX_RELEASE, MAX_SHM_SIZE, MAX_TEXT,
                      MEMREF_PARAM_TYPES, NO_BUFFER, NUM_PARAMS, OPEN, OPEN_REPLY,
                      OUTPUT_PARAM_TYPES, ROLE_CONTEXT, ROLE_SESSION, STATUS, STATUS_REPLY,
@@ -31,7 +32,7 @@ from .replies import (NO_RESULTS, ErrorReply, ParamResult, Reply, decode_close_r
 __all__ = [
     "BUF_FLAG_FD", "BUF_INLINE", "BUF_SHM", "CANCEL", "CLOSE", "CLOSE_REPLY", "Cancel",
     "EMPTY_OPERATION", "ERROR", "ErrorReply", "HEADER", "HEADER_SIZE", "HELLO",
-    "HELLO_REPLY", "Header", "Hello", "HelloReply", "INVOKE", "INVOKE_REPLY",
+    "HELLO_REPLY", "Header", "Hello", "HelloReply", "INVOKE", "INVOKE_REPLY", "INVOKE_TA",
     "InvokeRequest", "MAGIC", "MAX_FDS", "MAX_PAYLOAD", "MAX_RELEASE", "MAX_SHM_SIZE",
     "MAX_TEXT", "MEMREF_PARAM_TYPES", "NONE_PARAM", "NO_BUFFER", "NO_PARAMS", "NO_RESULTS",
     "NUM_PARAMS", "OPEN", "OPEN_REPLY", "OUTPUT_PARAM_TYPES", "OpenRequest", "Operation",
@@ -39,7 +40,8 @@ __all__ = [
     "STATUS_REPLY", "VALUE_PARAM_TYPES", "VERSION_MAX", "VERSION_MIN", "WireBuffer",
     "WireParam", "at_end", "check_header", "decode_cancel", "decode_close",
     "decode_close_reply", "decode_error", "decode_header", "decode_hello",
-    "decode_hello_reply", "decode_invoke", "decode_open", "decode_operation",
+    "decode_hello_reply", "decode_invoke", "decode_invoke_ta", "decode_open",
+    "decode_operation", "encode_invoke_ta",
     "decode_reply", "decode_status_reply", "encode_cancel", "encode_close",
     "encode_close_reply", "encode_error", "encode_header", "encode_hello",
     "encode_hello_reply", "encode_invoke", "encode_open", "encode_operation",
@@ -56,6 +58,7 @@ _PARAMS = struct.Struct("<" + "IIQQ" * NUM_PARAMS)
 _OP_FULL = struct.Struct("<II" + "IIQQ" * NUM_PARAMS)
 _BUF_HEAD = struct.Struct("<IIQQQ")
 _U64 = struct.Struct("<Q")
+_U32 = struct.Struct("<I")
 
 
 # -- handshake -----------------------------------------------------------------------------
@@ -299,6 +302,18 @@ def decode_invoke(payload: bytes | memoryview) -> InvokeRequest:
     op, pos = decode_operation(view, pos)
     at_end(view, pos, "INVOKE")
     return InvokeRequest(cmd, op, release)
+
+
+def encode_invoke_ta(timeout: int, msg: InvokeRequest) -> bytes:
+    """INVOKE_TA: a TA's invocation with its cancellation timeout (ms, 0xFFFFFFFF: none)."""
+    inner = encode_invoke(msg)
+    return frame(INVOKE_TA, _U32.pack(timeout & 0xFFFFFFFF) + inner[HEADER_SIZE:], msg.op.nfds)
+
+
+def decode_invoke_ta(payload: bytes | memoryview) -> tuple[int, InvokeRequest]:
+    view = memoryview(payload)
+    (timeout,) = unpack_at(_U32, view, 0, "INVOKE_TA")
+    return int(timeout), decode_invoke(view[4:])
 
 
 def encode_close() -> bytes:

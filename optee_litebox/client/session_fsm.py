@@ -31,7 +31,7 @@ _REQUESTS: dict[State, dict[int, State]] = {
     State.NEW: {p.HELLO: State.HELLO},
     State.CONTEXT: {p.CANCEL: State.CONTEXT, p.STATUS: State.STATUS},
     State.AWAIT_OPEN: {p.OPEN: State.OPENING},
-    State.OPEN: {p.INVOKE: State.INVOKING, p.CLOSE: State.CLOSING},
+    State.OPEN: {p.INVOKE: State.INVOKING, p.INVOKE_TA: State.INVOKING, p.CLOSE: State.CLOSING},
 }
 
 #: TEE-to-client frames allowed in each state (success, failure) -> next state.

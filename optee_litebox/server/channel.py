@@ -20,10 +20,17 @@ CANCEL = 0x0102
 SHUTDOWN = 0x0103
 #: Server -> worker: no session is left or in flight; exit.
 RETIRE = 0x0104
+#: Server -> worker: where a TA_OPEN went (the token, result, origin, the callee's pid).
+TA_ROUTED = 0x0105
 #: Worker -> server: a session connection ended (open failed, closed, client gone).
 SESSION_DONE = 0x0181
+#: Worker -> server: a TA opens a session to a single-instance TA of another worker (the
+#: frame carries the session socket's other end, as a client's connection).
+TA_OPEN = 0x0182
 
-_ASSIGN = struct.Struct("<QI16sI")
+_ASSIGN = struct.Struct("<QI16sII")
+_TA_OPEN = struct.Struct("<Q16sI")
+_TA_ROUTED = struct.Struct("<QIII")
 _KEY = struct.Struct("<Q")
 _DONE = struct.Struct("<QII")
 
@@ -32,23 +39,71 @@ _DONE = struct.Struct("<QII")
 class Assign:
     key: int
     client: ClientIdentity
-    #: The connecting process (for log lines).
+    #: The connecting process (for log lines; for a TA's session, the caller's worker).
     pid: int
     #: The client's OPEN payload, decoded again by the worker.
     open_payload: bytes
+    #: The open's cancellation timeout in ms (TA callers; 0xFFFFFFFF: none).
+    timeout: int = 0xFFFFFFFF
 
 
 def encode_assign(msg: Assign, nfds: int) -> bytes:
-    head = _ASSIGN.pack(msg.key, msg.client.login & 0xFFFFFFFF, msg.client.uuid.bytes, msg.pid)
+    head = _ASSIGN.pack(msg.key, msg.client.login & 0xFFFFFFFF, msg.client.uuid.bytes, msg.pid,
+                        msg.timeout & 0xFFFFFFFF)
     return p.frame(ASSIGN, head + msg.open_payload, nfds)
 
 
 def decode_assign(payload: bytes | memoryview) -> Assign:
     if len(payload) < _ASSIGN.size:
         raise p.ProtocolError("ASSIGN is truncated")
-    key, login, raw, pid = _ASSIGN.unpack_from(payload)
+    key, login, raw, pid, timeout = _ASSIGN.unpack_from(payload)
     return Assign(key, ClientIdentity(login, _uuid.UUID(bytes=bytes(raw))), pid,
-                  bytes(payload[_ASSIGN.size:]))
+                  bytes(payload[_ASSIGN.size:]), timeout)
+
+
+@dataclass(frozen=True)
+class TaOpen:
+    """A TA's open session request: token (the caller's, for TA_ROUTED), the calling TA,
+    the cancellation timeout and the OPEN payload (login TEE_LOGIN_TRUSTED_APP)."""
+
+    token: int
+    caller: _uuid.UUID
+    timeout: int
+    open_payload: bytes
+
+
+def encode_ta_open(msg: TaOpen) -> bytes:
+    head = _TA_OPEN.pack(msg.token, msg.caller.bytes, msg.timeout & 0xFFFFFFFF)
+    return p.frame(TA_OPEN, head + msg.open_payload, 1)
+
+
+def decode_ta_open(payload: bytes | memoryview) -> TaOpen:
+    if len(payload) < _TA_OPEN.size:
+        raise p.ProtocolError("TA_OPEN is truncated")
+    token, raw, timeout = _TA_OPEN.unpack_from(payload)
+    return TaOpen(token, _uuid.UUID(bytes=bytes(raw)), timeout, bytes(payload[_TA_OPEN.size:]))
+
+
+@dataclass(frozen=True)
+class TaRouted:
+    """The server's answer to TA_OPEN: result 0 and the callee worker's pid, or a failure
+    (no such TA, BUSY for a loop between workers) and its origin."""
+
+    token: int
+    result: int
+    origin: int
+    pid: int
+
+
+def encode_ta_routed(msg: TaRouted) -> bytes:
+    return p.frame(TA_ROUTED, _TA_ROUTED.pack(msg.token, msg.result & 0xFFFFFFFF,
+                                              msg.origin, msg.pid))
+
+
+def decode_ta_routed(payload: bytes | memoryview) -> TaRouted:
+    if len(payload) != _TA_ROUTED.size:
+        raise p.ProtocolError("bad TA_ROUTED")
+    return TaRouted(*_TA_ROUTED.unpack_from(payload))
 
 
 def encode_cancel(key: int) -> bytes:

@@ -9,6 +9,7 @@ from ..platform import Platform
 from ..runtime import Tee, TaSources
 from ..tools import Toolbox, ToolConfig
 from .shared_state import SharedTaTime
+from .waits import WaitTable
 
 #: Default seconds a TA may keep running after TEEC_RequestCancellation before the
 #: server stops it (see docs/deviations.md); None never stops it, like OP-TEE.
@@ -40,6 +41,8 @@ class SharedServices:
     pobjs: SharedPobjTable = field(default_factory=SharedPobjTable)
     #: The server's developer tools (coverage report, gdb claim), made before any fork.
     tools: Toolbox | None = None
+    #: Which worker waits for which in TA-to-TA calls (ta2ta.py: loops answer BUSY).
+    waits: WaitTable = field(default_factory=WaitTable)
 
 
 def make_tee(config: ServerConfig, shared: SharedServices) -> Tee:

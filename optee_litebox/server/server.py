@@ -33,6 +33,7 @@ from ..client import protocol as p
 from ..client.session_fsm import SessionFsm
 from ..client.transport import Channel, close_fds
 from ..errors import LoaderError, SignatureError
+from ..pta import find as find_pta
 from ..ta_loader import TaImage
 from ..tools import server_toolbox
 from . import channel as ch
@@ -40,6 +41,7 @@ from .config import ServerConfig, SharedServices
 from .identity import PeerCred, client_identity, process_groups
 from .listener import bind_socket, remove_socket
 from .shared_state import SharedTaTime
+from .ta_routes import TaOpenRouting
 from .workers import WorkerHandle, WorkerSupervision, kill_worker
 
 #: Seconds a connection may take from connect to OPEN (or to HELLO for a context).
@@ -69,7 +71,7 @@ class Route:
     token: bytes
 
 
-class Server(WorkerSupervision):
+class Server(WorkerSupervision, TaOpenRouting):
     def __init__(self, config: ServerConfig) -> None:
         self.cfg = config
         self.log = config.platform.log
@@ -329,23 +331,28 @@ class Server(WorkerSupervision):
             self._refill_at = time.monotonic() + SPARE_DELAY
 
     def _route(self, req: p.OpenRequest) -> tuple[int, int, WorkerHandle | None]:
-        image, res = self._find(req.uuid)
-        if image is None:
-            return res, TEE_ORIGIN_TEE, None
-        head = image.plan.ta_head
-        if head is None:
-            self.log.tee_log("E", f"TA {req.uuid}: {image.name} is a TA library, not a TA")
-            return TEE_ERROR_BAD_FORMAT, TEE_ORIGIN_TEE, None
-        if head.flags & TA_FLAG_SINGLE_INSTANCE:
+        pta = find_pta(req.uuid)  # pseudo-TAs come first, as in tee_ta_init_session()
+        if pta is not None:
+            flags = pta.flags
+        else:
+            image, res = self._find(req.uuid)
+            if image is None:
+                return res, TEE_ORIGIN_TEE, None
+            head = image.plan.ta_head
+            if head is None:
+                self.log.tee_log("E", f"TA {req.uuid}: {image.name} is a TA library, not a TA")
+                return TEE_ERROR_BAD_FORMAT, TEE_ORIGIN_TEE, None
+            flags = head.flags
+        if flags & TA_FLAG_SINGLE_INSTANCE:
             if req.uuid in self.dead:
                 return TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE, None
             worker = self.single.get(req.uuid)
             if worker is not None:
                 return TEE_SUCCESS, 0, worker
-        worker = self._take_worker(req.uuid, head.flags)
+        worker = self._take_worker(req.uuid, flags)
         if worker is None:
             return TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE, None
-        if head.flags & TA_FLAG_SINGLE_INSTANCE:
+        if flags & TA_FLAG_SINGLE_INSTANCE:
             self.single[req.uuid] = worker
         return TEE_SUCCESS, 0, worker
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ..abi.results import (TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_GENERIC, TEE_ORIGIN_COMMS,
                            TEE_ORIGIN_TEE, TEE_ORIGIN_TRUSTED_APP, TEE_SUCCESS)
+from ..abi.props import TEE_LOGIN_TRUSTED_APP, TEE_TIMEOUT_INFINITE
 from ..client import protocol as p
 from ..client.session_fsm import SessionFsm, State
 from ..client.transport import Channel, PeerClosed, close_fds
@@ -33,6 +34,7 @@ from ..tools import worker_toolbox
 from . import channel as ch
 from .config import ServerConfig, SharedServices, make_tee
 from .marshal import MarshalError, ShmCache, results, to_params
+from .ta2ta import WorkerRemoteTas
 
 #: After interrupting a runaway TA, how long to wait before ending the whole process.
 _INTERRUPT_WAIT = 1.0
@@ -55,6 +57,8 @@ class Conn:
     #: Polls for a next request that found nothing, in a row (see Worker._spin).
     spin_misses: int = 0
     polls: int = 0
+    #: The client's login (TEE_LOGIN_TRUSTED_APP: a TA's session, which may INVOKE_TA).
+    login: int = 0
 
 
 class Worker:
@@ -70,6 +74,9 @@ class Worker:
         self.running: tuple[Conn, int, float] | None = None
         self.stopping = False
         self.tee: Tee = make_tee(config, shared)
+        #: Frames to the server come from the main thread and TA-to-TA callers.
+        self.send_lock = threading.Lock()
+        self.tee.remote = WorkerRemoteTas(self.tee, self.ctl, shared.waits, self.send_lock)
         #: Tracing, coverage (saved at _shutdown; live files cover a killed worker), gdb.
         self.tools = worker_toolbox(config.tools, shared.tools)
         if self.tools is not None:
@@ -127,7 +134,8 @@ class Worker:
             except p.ProtocolError:
                 os.close(fds[0])
                 return
-            conn = Conn(Channel(socket.socket(fileno=fds[0])), msg.key, msg.pid)
+            conn = Conn(Channel(socket.socket(fileno=fds[0])), msg.key, msg.pid,
+                        login=msg.client.login)
             conn.fsm.state = State.AWAIT_OPEN
             try:
                 conn.fsm.request(p.OPEN)
@@ -147,7 +155,8 @@ class Worker:
             return
         self._begin(conn)
         try:
-            res, origin, session = self.tee.open_session(req.uuid, params, client=msg.client)
+            res, origin, session = self.tee.open_session(req.uuid, params, client=msg.client,
+                                                         timeout=msg.timeout)
         except Exception:  # noqa: BLE001 - a worker survives its own bugs
             self.log.tee_log("E", "open session failed:\n" + traceback.format_exc())
             res, origin, session = TEE_ERROR_GENERIC, TEE_ORIGIN_TEE, None
@@ -232,6 +241,11 @@ class Worker:
                     conn.fsm.request(kind)
                     if kind == p.INVOKE:
                         self._invoke(conn, payload, queue)
+                    elif kind == p.INVOKE_TA:
+                        if conn.login != TEE_LOGIN_TRUSTED_APP:
+                            raise p.ProtocolError("INVOKE_TA on a client's session")
+                        timeout, req = p.decode_invoke_ta(payload)
+                        self._invoke(conn, payload, queue, req, timeout)
                     else:
                         p.decode_close(payload)
                         self._close(conn)
@@ -245,8 +259,10 @@ class Worker:
                 return False
         return False
 
-    def _invoke(self, conn: Conn, payload: memoryview, fds: deque[int]) -> None:
-        req = p.decode_invoke(payload)
+    def _invoke(self, conn: Conn, payload: memoryview, fds: deque[int],
+                req: p.InvokeRequest | None = None, timeout: int = TEE_TIMEOUT_INFINITE) -> None:
+        if req is None:
+            req = p.decode_invoke(payload)
         if req.release:
             conn.cache.release(req.release)
         assert conn.session is not None
@@ -258,7 +274,7 @@ class Worker:
         else:
             self._begin(conn)
             try:
-                res, origin = self.tee.invoke(conn.session, req.cmd, params)
+                res, origin = self.tee.invoke(conn.session, req.cmd, params, timeout=timeout)
             except Exception:  # noqa: BLE001
                 self.log.tee_log("E", "invoke failed:\n" + traceback.format_exc())
                 res, origin = TEE_ERROR_GENERIC, TEE_ORIGIN_TEE
@@ -322,7 +338,8 @@ class Worker:
         conn.chan.close()
         done = ch.SessionDone(conn.key, len(self.tee.instances), len(self.tee.sessions))
         try:
-            self.ctl.send(ch.encode_done(done))
+            with self.send_lock:
+                self.ctl.send(ch.encode_done(done))
         except OSError:
             self.stopping = True
 
@@ -346,9 +363,16 @@ class Worker:
             try:
                 kind, payload, fds = self.ctl.recv()
             except (PeerClosed, OSError, p.ProtocolError):
+                self._remote().fail_all()
                 self._post(ch.SHUTDOWN, b"", [])
                 return
-            if kind == ch.CANCEL:
+            if kind == ch.TA_ROUTED:
+                close_fds(fds)
+                try:
+                    self._remote().routed(ch.decode_ta_routed(payload))
+                except p.ProtocolError:
+                    pass
+            elif kind == ch.CANCEL:
                 close_fds(fds)
                 try:
                     self._cancel(ch.decode_key(payload))
@@ -356,6 +380,11 @@ class Worker:
                     pass
             else:
                 self._post(kind, bytes(payload), fds)
+
+    def _remote(self) -> WorkerRemoteTas:
+        remote = self.tee.remote
+        assert isinstance(remote, WorkerRemoteTas)
+        return remote
 
     def _post(self, kind: int, payload: bytes, fds: list[int]) -> None:
         self.inbox.append((kind, payload, fds))
@@ -422,7 +451,7 @@ class Worker:
         name = f"TA {session.uuid}" if session else "TA"
         self.log.tee_log("E", f"{name}: {why}: stopping it")
         if session is not None:
-            session.instance.engine.interrupt()
+            self.tee.interrupt(session.instance)
         deadline = time.monotonic() + _INTERRUPT_WAIT
         while time.monotonic() < deadline:
             if self.running is not running:

@@ -125,6 +125,9 @@ class WorkerSupervision:
             if got is None:
                 return
             kind, payload, fds = got
+            if kind == ch.TA_OPEN:
+                self._ta_open(w, payload, fds)  # type: ignore[attr-defined]  # ta_routes.py
+                continue
             close_fds(fds)
             if kind == ch.SESSION_DONE:
                 done = ch.decode_done(payload)
@@ -144,6 +147,7 @@ class WorkerSupervision:
             pass
 
     def _worker_gone(self, w: WorkerHandle) -> None:
+        self.shared.waits.done(w.pid)  # a dead worker waits for nothing
         try:
             self.sel.unregister(w.chan.fileno)
         except (KeyError, ValueError):
