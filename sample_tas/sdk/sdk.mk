@@ -22,13 +22,18 @@ SDK_SRCS := \
 	sdk/src/crypto_cipher.c \
 	sdk/src/crypto_authenc.c \
 	sdk/src/crypto_asym.c \
-	sdk/src/storage.c
+	sdk/src/storage.c \
+	sdk/src/ta2ta.c \
+	sdk/src/system_pta.c \
+	sdk/src/dlfcn.c \
+	sdk/src/socket.c
 
 # Compiled once per TA, with the TA's own ta_config.h.
 SDK_TA_HEADER_SRC := sdk/src/ta_header.c
 
 SDK_LINKER_SCRIPT := sdk/ta.ld
 SDK_DYNLIST := sdk/ta.dynlist
+SDK_LIB_LINKER_SCRIPT := sdk/talib.ld
 
 # Code generation as in the OP-TEE arm64 TA dev kit (position independent,
 # strong stack protector, no unaligned accesses, no outline atomics), plus
@@ -48,3 +53,9 @@ SDK_REPRO_FLAGS = -ffile-prefix-map=$(CURDIR)=.
 SDK_LDFLAGS := -pie -e __ta_entry -T $(SDK_LINKER_SCRIPT) \
 	--dynamic-list $(SDK_DYNLIST) --sort-section=alignment \
 	-z max-page-size=4096 --hash-style=both --build-id=sha1
+
+# TA shared libraries: the same layout, exported symbols and no undefined
+# ones (everything comes from the objects or from the libraries named).
+SDK_LIB_LDFLAGS := -shared -T $(SDK_LIB_LINKER_SCRIPT) --no-undefined \
+	--sort-section=alignment -z max-page-size=4096 --hash-style=both \
+	--build-id=sha1

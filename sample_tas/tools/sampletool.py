@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build helper for the sample TAs (standard library only).
 
-describe  read each built ELF's ta_head and ta_props and print samples.json
+describe  read each built ELF's ta_head and ta_props (a TA library: its DT_SONAME and
+          DT_NEEDED) and print samples.json
 install   copy <uuid>.elf / <uuid>.stripped.elf and samples.json to the package
 uuids     print the UUIDs listed in a samples.json, one per line
 """
@@ -84,9 +85,39 @@ class Elf:
             yield self._cstr(strtab["offset"] + name), value, size
 
 
+DT_NULL = 0
+DT_NEEDED = 1
+DT_SONAME = 14
+
+
+def describe_library(elf):
+    """A TA shared library: named by its DT_SONAME (its UUID), no ta_head."""
+    dyn = elf.section(".dynamic")
+    strtab = elf.section(".dynstr")
+    names = {}
+    for off in range(dyn["offset"], dyn["offset"] + dyn["size"], 16):
+        tag, val = struct.unpack_from("<qQ", elf.data, off)
+        if tag == DT_NULL:
+            break
+        if tag in (DT_SONAME, DT_NEEDED):
+            names.setdefault(tag, []).append(elf._cstr(strtab["offset"] + val))
+    soname = names.get(DT_SONAME, [None])[0]
+    if soname is None:
+        raise ValueError("a TA library needs its UUID as DT_SONAME")
+    return {
+        "uuid": str(uuid.UUID(soname)),
+        "library": True,
+        "needed": names.get(DT_NEEDED, []),
+        "description": "TA shared library",
+    }
+
+
 def describe_elf(path):
     elf = Elf(Path(path).read_bytes())
-    head = elf.section(".ta_head")
+    try:
+        head = elf.section(".ta_head")
+    except KeyError:
+        return describe_library(elf)
     raw = elf.data[head["offset"]:head["offset"] + 32]
     tl, tm, th, node, stack, flags, depr = struct.unpack("<IHH8sIIQ", raw)
     ta_uuid = uuid.UUID(bytes=struct.pack(">IHH", tl, tm, th) + node)

@@ -18,6 +18,7 @@
 #include <sdk/api_object.h>
 #include <sdk/api_crypto.h>
 #include <sdk/api_storage.h>
+#include <sdk/api_ta2ta.h>
 #include <sdk/ta_entry.h>
 #include <sdk/trace.h>
 
