@@ -18,6 +18,8 @@ class Sample:
     uuid: _uuid.UUID
     flags: int
     description: str
+    #: A TA shared library (no ta_head): loaded by the TAs that need it, never run.
+    library: bool = False
 
     @property
     def ta_path(self) -> Path:
@@ -40,7 +42,7 @@ def samples() -> dict[str, Sample]:
     out = {}
     for name, info in raw.items():
         out[name] = Sample(name, _uuid.UUID(info["uuid"]), int(info.get("flags", 0)),
-                           info.get("description", ""))
+                           info.get("description", ""), bool(info.get("library", False)))
     return out
 
 

@@ -44,6 +44,9 @@ def _samples() -> dict:
 
 
 SAMPLES = _samples()
+#: TA shared libraries (no ta_head; named by their DT_SONAME) and the TAs proper.
+LIBRARIES = {name for name, info in SAMPLES.items() if info.get("library")}
+TAS = sorted(set(SAMPLES) - LIBRARIES)
 
 
 def _elf(path: Path) -> ELFFile:
@@ -71,8 +74,11 @@ def test_samples_json_lists_every_sample():
         "lifecycle_keepalive", "lifecycle_single", "lifecycle_multi", "params",
         "crypto",
         "storage", "storage_keep",
+        "ta2ta_client", "ta2ta_server", "ta2ta_server2", "tlib_user", "services",
+        "tlib", "tlib_dl",
     }
     assert set(SAMPLES) == expected
+    assert LIBRARIES == {"tlib", "tlib_dl"}
     assert len({info["uuid"] for info in SAMPLES.values()}) == len(SAMPLES)
     for name, info in SAMPLES.items():
         assert (SHIPPED / info["elf"]).is_file(), name
@@ -86,12 +92,48 @@ def test_uuid_matches_the_documented_header(name):
     info = SAMPLES[name]
     src = REPO / info["source"]
     documented = set()
-    for header in src.glob("*_ta.h"):
+    for header in src.glob("*.h" if name in LIBRARIES else "*_ta.h"):
         documented |= set(re.findall(r'_UUID_STR\s+"([0-9a-f-]{36})"', header.read_text()))
     assert info["uuid"] in documented, f"{name}: {info['uuid']} not in {src}/*_ta.h"
 
 
-@pytest.mark.parametrize("name", sorted(SAMPLES))
+def _dynamic(elf: ELFFile) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for tag in elf.get_section_by_name(".dynamic").iter_tags():
+        out.setdefault(tag.entry.d_tag, []).append(
+            getattr(tag, "soname", None) or getattr(tag, "needed", None) or tag.entry.d_val)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARIES))
+@pytest.mark.parametrize("variant", ["elf", "stripped_elf"])
+def test_shipped_library_structure(name, variant):
+    """A TA library: a shared object named by its UUID, shaped like a TA but headless."""
+    info = SAMPLES[name]
+    elf = _elf(SHIPPED / info[variant])
+    assert elf["e_machine"] == "EM_AARCH64" and elf["e_type"] == "ET_DYN"
+    assert elf.get_section_by_name(".ta_head") is None
+    dyn = _dynamic(elf)
+    assert dyn["DT_SONAME"] == [info["uuid"]]
+    assert dyn.get("DT_NEEDED", []) == info["needed"]
+    loads = list(elf.iter_segments(type="PT_LOAD"))
+    assert [seg["p_flags"] for seg in loads] == [P_FLAGS.PF_R | P_FLAGS.PF_X,
+                                                 P_FLAGS.PF_R | P_FLAGS.PF_W]
+    assert loads[0]["p_vaddr"] == 0 and all(seg["p_vaddr"] % 0x1000 == 0 for seg in loads)
+    kinds = {r.entry.r_info_type for sec in elf.iter_sections() if sec["sh_type"] == "SHT_RELA"
+             for r in sec.iter_relocations()}
+    assert {RELOC_NAMES[k] for k in kinds} <= ALLOWED_RELOCS
+    exported = {sym.name for sym in elf.get_section_by_name(".dynsym").iter_symbols()
+                if sym["st_shndx"] != "SHN_UNDEF" and sym["st_info"]["bind"] == "STB_GLOBAL"}
+    assert exported & {"tlib_checksum", "tlib_dl_scale"}
+
+
+def test_ta_needs_its_library_by_uuid():
+    elf = _elf(SHIPPED / SAMPLES["tlib_user"]["stripped_elf"])
+    assert _dynamic(elf)["DT_NEEDED"] == [SAMPLES["tlib"]["uuid"]]
+
+
+@pytest.mark.parametrize("name", TAS)
 @pytest.mark.parametrize("variant", ["elf", "stripped_elf"])
 def test_shipped_elf_structure(name, variant):
     info = SAMPLES[name]
@@ -203,15 +245,16 @@ def test_rebuild_is_byte_identical(tmp_path):
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_signed_ta_verifies_and_resigning_reproduces_it(name):
     """The shipped <uuid>.ta is the stripped ELF signed with our sample key (PKCS#1 v1.5)."""
-    from optee_litebox.ta_loader import load_ta
+    from optee_litebox.ta_loader import load_library
     from optee_litebox.ta_loader.sign import sign_ta
 
     info = SAMPLES[name]
     shipped = (SHIPPED / f"{info['uuid']}.ta").read_bytes()
     pub = (SHIPPED / "sample_ta_dev.pub.pem").read_bytes()
-    image = load_ta(shipped, pubkey_pem=pub, name=name)
+    image = load_library(shipped, pubkey_pem=pub, name=name)
     assert image.signed is not None and image.signed.verified is True
     assert str(image.uuid) == info["uuid"]
+    assert (image.plan.ta_head is None) == (name in LIBRARIES)
     key = (SOURCES / "keys" / "sample_ta_dev.pem").read_bytes()
     stripped = (SHIPPED / info["stripped_elf"]).read_bytes()
-    assert sign_ta(stripped, key, algo="pkcs1v15") == shipped
+    assert sign_ta(stripped, key, uuid=info["uuid"], algo="pkcs1v15") == shipped
