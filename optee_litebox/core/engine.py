@@ -118,10 +118,10 @@ class Engine:
     def _setup_ctypes(self) -> None:
         self._val = ctypes.c_uint64()
         self._pval = ctypes.byref(self._val)
-        self._args = (ctypes.c_uint64 * 8)()
-        self._arg_ids = (ctypes.c_int * 8)(*range(_X0, _X0 + 8))
-        self._arg_ptrs = (ctypes.c_void_p * 8)(
-            *[ctypes.addressof(self._args) + 8 * i for i in range(8)])
+        self._args = (ctypes.c_uint64 * 9)()  # x0-x7, then x8
+        self._arg_ids = (ctypes.c_int * 9)(*range(_X0, _X0 + 9))
+        self._arg_ptrs = (ctypes.c_void_p * 9)(
+            *[ctypes.addressof(self._args) + 8 * i for i in range(9)])
         # Every entry writes all GPRs (x0-x3 and SP set, the rest zero, like upstream's
         # thread_enter_user_mode), NZCV and the FP/SIMD registers in one batch.
         ids = [r for r in _REG_IDS if r not in (_a.UC_ARM64_REG_PSTATE, _a.UC_ARM64_REG_PC)]
@@ -292,18 +292,16 @@ class Engine:
 
     def _syscall(self) -> None:
         uch = self._uch
-        uclib.uc_reg_read(uch, _a.UC_ARM64_REG_X8, self._pval)
-        num = self._val.value
+        # One call reads x8 (the number, last slot) and every possible argument x0-x7.
+        uclib.uc_reg_read_batch(uch, self._arg_ids, self._arg_ptrs, 9)
+        regs = self._args
+        num = regs[8]
         table = self.syscalls
         entry = table[num] if num < len(table) else self.unknown_syscall
         if entry is None:
             raise EngineError(f"no handler for syscall {num}")
         fn, nargs = entry
-        if nargs:
-            uclib.uc_reg_read_batch(uch, self._arg_ids, self._arg_ptrs, nargs)
-            args = tuple(self._args[:nargs])
-        else:
-            args = ()
+        args = tuple(regs[:nargs]) if nargs else ()
         try:
             result = fn(*args)
         except GuestMemoryError:
