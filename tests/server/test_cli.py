@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,9 @@ def test_default_socket_paths_agree_between_server_and_c_library(tmp_path: Path,
     assert default_socket_path({"XDG_RUNTIME_DIR": "/run/user/5"}) == "/run/user/5/optee-litebox.sock"
     assert default_socket_path({"TMPDIR": "/t"}, uid=7) == "/t/optee-litebox-7/optee-litebox.sock"
     assert client_socket_path({"OPTEE_LITEBOX_SOCKET": "/x.sock", "XDG_RUNTIME_DIR": "/r"}) == "/x.sock"
+    # A Unix socket path must stay under 108 bytes: pytest's tmp_path is too deep under
+    # pytest-xdist, so this test works in a short directory of its own.
+    tmp_path = Path(tempfile.mkdtemp(prefix="olb-"))
     for runtime in (True, False):
         env = cli_env(tmp_path, TMPDIR=str(tmp_path / "tmp"))
         env.pop("XDG_RUNTIME_DIR", None)
@@ -150,3 +155,4 @@ def test_default_socket_paths_agree_between_server_and_c_library(tmp_path: Path,
         finally:
             proc.terminate()
             assert proc.wait(30) == 0
+    shutil.rmtree(tmp_path, ignore_errors=True)
