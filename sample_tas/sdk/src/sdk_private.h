@@ -19,4 +19,9 @@ bool sdk_base64_decode(const char *in, size_t in_len, void *out,
 bool sdk_base64_encode(const void *in, size_t in_len, char *out,
 		       size_t *out_len);
 
+/* ta2ta.c: invoke a pseudo-TA, opening the session on first use and keeping it
+ * in *sess (a static of the caller) for the life of the instance. */
+TEE_Result sdk_invoke_pta(const TEE_UUID *uuid, TEE_TASessionHandle *sess,
+			  uint32_t cmd, uint32_t types, TEE_Param params[4]);
+
 #endif

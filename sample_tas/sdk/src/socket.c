@@ -27,15 +27,7 @@ static TEE_Result invoke_socket_pta(uint32_t cmd, uint32_t types,
 	static TEE_TASessionHandle sess;
 	static const TEE_UUID uuid = PTA_SOCKET_UUID;
 
-	if (!sess) {
-		TEE_Result res = TEE_OpenTASession(&uuid, TEE_TIMEOUT_INFINITE,
-						   0, NULL, &sess, NULL);
-
-		if (res != TEE_SUCCESS)
-			return res;
-	}
-	return TEE_InvokeTACommand(sess, TEE_TIMEOUT_INFINITE, cmd, types,
-				   params, NULL);
+	return sdk_invoke_pta(&uuid, &sess, cmd, types, params);
 }
 
 static TEE_Result pta_open(TEE_ipSocket_ipVersion ip_vers, const char *addr,

@@ -253,3 +253,17 @@ TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session,
 		TEE_Panic(res);
 	return res;
 }
+
+TEE_Result sdk_invoke_pta(const TEE_UUID *uuid, TEE_TASessionHandle *sess,
+			  uint32_t cmd, uint32_t types, TEE_Param params[4])
+{
+	if (!*sess) {
+		TEE_Result res = TEE_OpenTASession(uuid, TEE_TIMEOUT_INFINITE, 0,
+						   NULL, sess, NULL);
+
+		if (res != TEE_SUCCESS)
+			return res;
+	}
+	return TEE_InvokeTACommand(*sess, TEE_TIMEOUT_INFINITE, cmd, types,
+				   params, NULL);
+}
