@@ -71,7 +71,8 @@ def dlopen(mem: AddressSpace, modules: list[LoadedModule], library: _uuid.UUID, 
     base = page_up(modules[-1].end) + LIBRARY_GAP
     new: list[LoadedModule] = []
     for image in queue:
-        module = LoadedModule(image.plan, base, debug=debug_plan(image), uuid=image.uuid)
+        module = LoadedModule(image.plan, base, debug=debug_plan(image), uuid=image.uuid,
+                              image=image)
         new.append(module)
         base = page_up(base + image.plan.image_size) + LIBRARY_GAP
     resolve = resolver(modules + new)

@@ -34,6 +34,8 @@ class LoadedModule:
     debug: LoadPlan | None = None
     #: The TA's or TA library's UUID (dlopen and dlsym name libraries by it).
     uuid: _uuid.UUID | None = None
+    #: The image it was loaded from (developer tools find its file and DWARF from it).
+    image: TaImage | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:

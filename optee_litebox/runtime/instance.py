@@ -76,13 +76,16 @@ class TaInstance:
         self.crash: CrashReport | None = None
         #: Sessions this instance opened to other TAs (set by the Tee: ta2ta.InstanceClient).
         self.client: InstanceClient | None = None
+        #: Called with each module a dlopen maps, before the TA runs on (set by the Tee).
+        self.on_module: Callable[[LoadedModule], None] | None = None
 
     def _load_modules(self, image: TaImage, base: int,
                       find: Callable[[str], TaImage | None]) -> list[LoadedModule]:
         """Map the TA and its DT_NEEDED libraries (ldelf): bases first, then relocate all."""
         modules = []
         for img in dependency_order(image, find):
-            modules.append(LoadedModule(img.plan, base, debug=debug_plan(img), uuid=img.uuid))
+            modules.append(LoadedModule(img.plan, base, debug=debug_plan(img), uuid=img.uuid,
+                                        image=img))
             base = page_up(base + img.plan.image_size) + LIBRARY_GAP
         resolve = resolver(modules)
         for module in modules:
@@ -145,8 +148,12 @@ class TaInstance:
     # -- what the system and attestation PTAs do for this TA (pta.PtaCaller) --------------
 
     def dlopen(self, library: _uuid.UUID, flags: int) -> int:
+        count = len(self.modules)
         res, self.phdr_region = dlopen(self.mem, self.modules, library, flags, self.find_library,
                                        LDELF_AREA, self.phdr_region)
+        if self.on_module is not None:
+            for module in self.modules[count:]:
+                self.on_module(module)
         return res
 
     def dlsym(self, library: _uuid.UUID | None, name: str) -> tuple[int, int]:

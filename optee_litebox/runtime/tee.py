@@ -7,6 +7,7 @@ last session closes unless it is single-instance and keep-alive.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -35,7 +36,7 @@ from ..pta import find as find_pta
 from ..ta_loader import TaImage
 from .busy import BusyTracker
 from .crash import CrashReport
-from .image import MissingLibraryError
+from .image import LoadedModule, MissingLibraryError
 from .instance import TA_BASE, TaInstance
 from .params import Param
 from .pta_host import PtaInstance
@@ -95,6 +96,9 @@ class Tee:
         self.on_crash: Callable[[CrashReport], None] | None = None
         #: Called with each new TA instance before its first entry (developer tools attach).
         self.on_instance: Callable[[TaInstance], None] | None = None
+        #: Called with an instance and each module a dlopen maps into it (the system PTA's
+        #: DLOPEN, from inside the TA's syscall), before the TA runs on: tools follow it.
+        self.on_module: Callable[[TaInstance, LoadedModule], None] | None = None
 
     # -- TA sources -------------------------------------------------------------------------
 
@@ -304,10 +308,15 @@ class Tee:
             return None, TEE_ERROR_BAD_FORMAT
         instance.client = InstanceClient(self, instance)
         instance.ctx.ta_client = instance.client
+        instance.on_module = functools.partial(self._module_added, instance)
         self.instances.append(instance)
         if self.on_instance is not None:
             self.on_instance(instance)
         return instance, TEE_SUCCESS
+
+    def _module_added(self, instance: TaInstance, module: LoadedModule) -> None:
+        if self.on_module is not None:
+            self.on_module(instance, module)
 
     def _crashed(self, report: CrashReport) -> None:
         if self.on_crash is not None:
