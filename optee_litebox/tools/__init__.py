@@ -6,6 +6,9 @@ hooks every TA instance the TEE creates, ``finish()`` writes what the tools prod
 (coverage of this process is saved as a part and, in the process that owns the report,
 merged with the parts of other processes into lcov and drcov files).
 
+Libraries a TA dlopens at run time are followed too: the runtime announces each
+(``Tee.on_module``) and every tool takes it before the TA runs it (``follow.py``).
+
 A server (``serve``, ``host``) makes ``server_toolbox`` before it forks workers: it owns
 the coverage report and the gdb claim. Each worker makes ``worker_toolbox``: it traces
 (lines tagged with its pid), counts coverage into live files that survive it, and, if it
@@ -15,17 +18,22 @@ With no tool configured nothing is attached and the engine's hot path is untouch
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from .claim import ForkClaim
-from .modules import ModuleInfo, instance_modules
+from .follow import ModuleFollower
+from .modules import ModuleInfo, instance_modules, module_info
 
 if TYPE_CHECKING:
+    from ..runtime.image import LoadedModule
     from ..runtime.instance import TaInstance
     from ..runtime.tee import Tee
+    from ..ta_loader import TaImage
     from .coverage.recorder import CoverageRecorder
     from .gdbstub.stub import GdbStub
     from .trace.tracer import Tracer
@@ -94,31 +102,71 @@ class Toolbox:
             self.gdb = GdbStub(cfg.gdb_port, cfg.gdb_host)
 
     def attach(self, tee: Tee) -> None:
-        """Instrument every instance tee creates from now on."""
+        """Instrument every instance tee creates from now on, and the libraries those
+        instances dlopen."""
         if not self.config.enabled:
             return
         previous = tee.on_instance
+        previous_module = tee.on_module
+        find = tee.sources.find_library
 
         def on_instance(instance: TaInstance) -> None:
             if previous is not None:
                 previous(instance)
-            self.attach_instance(instance, instance_modules(
-                instance, tee.sources.find_library, self.config.debug_dirs))
+            self.attach_instance(instance, instance_modules(instance, find, self.config.debug_dirs))
+
+        def on_module(instance: TaInstance, module: LoadedModule) -> None:
+            if previous_module is not None:
+                previous_module(instance, module)
+            self.module_added(instance, module, find)
         tee.on_instance = on_instance
+        tee.on_module = on_module
 
     def attach_instance(self, instance: TaInstance, modules: list[ModuleInfo]) -> None:
-        # Coverage first: its block hook should see code the debugger stops in, too.
-        if self.coverage is not None:
-            self.coverage.attach(instance, modules)
-        if self.tracer is not None:
-            self.tracer.attach(instance, modules)
         if self.gdb is None and self.config.gdb_port is not None and not self.owner \
                 and not self._gdb_tried:
             self._gdb_tried = True
             if self.gdb_claim is None or self.gdb_claim.claim():
                 self.gdb = _worker_gdb(self.config, instance)
+        debugged = self.gdb is not None and self.gdb.follows(instance)
+        if self.coverage is None and self.tracer is None and not debugged:
+            return  # nothing to attach: the engine stays bare
+        # The follower listens first: the tools know of a new library before any of
+        # them handles the pause that follows its dlopen.
+        ins = instance.engine.instrument()
+        follower = ModuleFollower(self, ins)
+        ins.add_listener(follower)
+        # Coverage first: its block hook should see code the debugger stops in, too.
+        if self.coverage is not None:
+            self.coverage.attach(instance, modules)
+            follower.targets.append(functools.partial(self.coverage.attach, instance))
+        if self.tracer is not None:
+            follower.targets.append(self.tracer.attach(instance, modules).add_modules)
         if self.gdb is not None:
-            self.gdb.attach(instance, modules)
+            debug = self.gdb.attach(instance, modules)
+            if debug is not None:
+                follower.targets.append(debug.add_modules)
+
+    def module_added(self, instance: TaInstance, module: LoadedModule,
+                     find_library: Callable[[str], TaImage | None] | None = None) -> None:
+        """instance dlopened module (Tee.on_module): the tools attached to the instance
+        take it before the TA runs on (see follow.py)."""
+        ins = instance.engine.tools
+        if ins is None:
+            return
+        follower = next((item for item in ins.listeners
+                         if isinstance(item, ModuleFollower) and item.owner is self), None)
+        if follower is None:
+            return
+        from ..errors import LiteboxError
+        try:  # from inside the TA's syscall: a tool's trouble must not become the TA's
+            image = module.image
+            if image is None and find_library is not None and module.uuid is not None:
+                image = find_library(str(module.uuid))
+            if image is not None:
+                follower.add(module_info(module, image, self.config.debug_dirs))
+        except (OSError, LiteboxError) as exc:
+            print(f"optee-litebox: tools do not follow {module.name}: {exc}", file=sys.stderr)
 
     def finish(self, status: int = 0) -> dict[str, Any]:
         """Write reports, end the gdb session; returns what was written."""

@@ -21,6 +21,7 @@ from ..ta_loader import TaImage, load_library
 from ..ta_loader.plan import LoadPlan, Symbol
 
 if TYPE_CHECKING:
+    from ..runtime.image import LoadedModule
     from ..runtime.instance import TaInstance
 
 
@@ -124,23 +125,35 @@ def debug_file(image: TaImage, extra_dirs: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+def module_info(module: LoadedModule, image: TaImage,
+                extra_dirs: tuple[str, ...] = ()) -> ModuleInfo:
+    """What tools need to know of one module mapped into an instance."""
+    plan = module.plan
+    code = tuple((module.base + s.vaddr, module.base + s.vaddr + s.memsz)
+                 for s in plan.segments if s.executable)
+    return ModuleInfo(name=plan.name, uuid=str(image.uuid), base=module.base, end=module.end,
+                      build_id=plan.build_id, code=code, symbols=module.debug or plan,
+                      path=image.path, image=image,
+                      dynamic=module.base + plan.dynamic_vaddr if plan.dynamic_vaddr else 0,
+                      debug_path=debug_file(image, extra_dirs))
+
+
 def instance_modules(instance: TaInstance, find_library: Callable[[str], TaImage | None],
                      extra_dirs: tuple[str, ...] = ()) -> list[ModuleInfo]:
-    """ModuleInfo for every module of instance, in load order."""
-    from ..runtime.image import dependency_order
-
-    try:
-        images = dependency_order(instance.image, find_library)
-    except LoaderError:
-        images = [instance.image]
+    """ModuleInfo for every module of instance, in load order (libraries it dlopened
+    included)."""
     out = []
-    for module, image in zip(instance.modules, images):
-        plan = module.plan
-        code = tuple((module.base + s.vaddr, module.base + s.vaddr + s.memsz)
-                     for s in plan.segments if s.executable)
-        out.append(ModuleInfo(name=plan.name, uuid=str(image.uuid), base=module.base,
-                              end=module.end, build_id=plan.build_id, code=code,
-                              symbols=module.debug or plan, path=image.path, image=image,
-                              dynamic=module.base + plan.dynamic_vaddr if plan.dynamic_vaddr else 0,
-                              debug_path=debug_file(image, extra_dirs)))
+    for i, module in enumerate(instance.modules):
+        image = module.image
+        if image is None:  # a module mapped by hand: find its image again
+            image = instance.image if i == 0 else _find(find_library, module)
+        if image is not None:
+            out.append(module_info(module, image, extra_dirs))
     return out
+
+
+def _find(find_library: Callable[[str], TaImage | None], module: LoadedModule) -> TaImage | None:
+    try:
+        return find_library(str(module.uuid)) if module.uuid is not None else None
+    except LoaderError:
+        return None

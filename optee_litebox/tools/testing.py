@@ -273,8 +273,10 @@ class Litebox:
                 pass
             if not self._samples:
                 raise FileNotFoundError(f"{ta}: no such TA file")
-            from ..samples import sample
+            from ..samples import SAMPLE_DIR, sample
             image = self.load(sample(ta).ta_path)  # a bundled sample by name
+            if SAMPLE_DIR not in self.tee.sources.dirs:  # and the TA libraries beside it
+                self.add_dir(SAMPLE_DIR)
         else:
             image = self.load(ta)
         assert image.uuid is not None

@@ -53,6 +53,8 @@ class CoverageRecorder:
         self._lock = threading.Lock()
 
     def attach(self, instance: TaInstance, modules: list[ModuleInfo]) -> None:
+        """Count the blocks of modules in instance: its modules when it is created, and
+        later each library it dlopens (before the TA runs it, see tools/follow.py)."""
         ins = instance.engine.instrument()
         for module in modules:
             for lo, hi in module.code:

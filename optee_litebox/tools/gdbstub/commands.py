@@ -50,8 +50,7 @@ def write_memory(stop: _Stop, addr: int, data: bytes) -> str:
 def _resume(stub: GdbStub, action: str) -> object:
     from .stub import RESUME
 
-    if action.startswith(("s", "S")):
-        stub.stepping = True
+    stub.stepping = action.startswith(("s", "S"))
     return RESUME
 
 

@@ -3,7 +3,13 @@
 gdb sees one thread. The first entry into the first TA instance waits for gdb to connect
 and stops at the TA's entry point, so breakpoints can be set before the session opens.
 Loaded modules are reported with ``qXfer:libraries:read`` (and the svr4 variant), so gdb
-loads each module's symbols from its unstripped ELF at its load address by itself.
+loads each module's symbols from its unstripped ELF at its load address by itself. When
+the list changes while gdb waits for the TA (a library the TA dlopens, another instance
+starting), the stub reports a stop with the ``library`` reason right away (for a dlopen:
+after the syscall, before the library's code runs); gdb re-reads the list, resolves
+pending breakpoints in it and resumes by itself, or stops there with ``set
+stop-on-solib-events 1``. A change gdb could not be told at once (a step ended at that
+point, or gdb was interrupted) is reported when gdb next resumes the TA.
 
 Breakpoints are one-address code hooks (``Z0``/``Z1``), applied to every attached engine
 when the TA resumes; code without a breakpoint runs untouched. A step is a temporary hook
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ...abi.syscalls import SCN_PANIC
 from ...core.exits import Outcome
+from ..follow import MODULES
 from ..modules import ModuleInfo
 from . import protocol as rsp
 from .connection import INTERRUPT, Connection
@@ -83,17 +90,23 @@ class GdbStub:
 
     # -- attaching ---------------------------------------------------------------------------
 
-    def attach(self, instance: TaInstance, modules: list[ModuleInfo]) -> None:
-        if self.detached:
-            return
+    def follows(self, instance: TaInstance) -> bool:
+        """Whether attach() would debug instance: gdb follows the first TA attached
+        (another TA has its own address space, not the program gdb debugs)."""
+        return not self.detached and (self.uuid is None or instance.uuid == self.uuid)
+
+    def attach(self, instance: TaInstance, modules: list[ModuleInfo]) -> _EngineDebug | None:
+        """Debug instance (if it is of the TA gdb follows); the result takes the
+        libraries it dlopens later (add_modules)."""
+        if not self.follows(instance):
+            return None
         if self.uuid is None:
             self.uuid = instance.uuid
-        elif instance.uuid != self.uuid:
-            return  # another TA: its own address space, not the program gdb debugs
-        debug = _EngineDebug(self, instance, modules, instance.engine.instrument())
+        debug = _EngineDebug(self, instance, list(modules), instance.engine.instrument())
         self.engines.append(debug)
         self.libraries_changed = True
         debug.ins.add_listener(debug)
+        return debug
 
     def _modules(self) -> list[ModuleInfo]:
         debug = self.current or (self.engines[0] if self.engines else None)
@@ -113,8 +126,20 @@ class GdbStub:
 
     # -- stops -------------------------------------------------------------------------------
 
-    def stop(self, stop: _Stop) -> None:
-        """Report a stop and serve gdb until it resumes (or leaves)."""
+    def library_event(self, debug: _EngineDebug) -> None:
+        """The library list changed: tell gdb now if it waits for the TA to stop."""
+        if self.detached or not self.conn.connected or not self.waiting \
+                or not self.libraries_changed:
+            return  # not connected yet: gdb reads the whole list when it connects
+        self.current = debug
+        if self.stepping:  # the step ends right here; the change goes with the next resume
+            self.stop(_Stop(debug, rsp.SIGTRAP))
+        else:
+            self.stop(_Stop(debug, rsp.SIGTRAP), library=True)
+
+    def stop(self, stop: _Stop, *, library: bool = False) -> None:
+        """Report a stop (library: the ``library`` stop reason, which gdb answers by
+        reading the library list and resuming) and serve gdb until it resumes."""
         if self.detached:
             return
         self.conn.unwatch()
@@ -122,8 +147,9 @@ class GdbStub:
             self.conn.accept()
             self.libraries_changed = False
         elif self.waiting:
-            self._reply(rsp.stop_reply(stop.signal, libraries_changed=self.libraries_changed))
-            self.libraries_changed = False
+            self._reply(rsp.stop_reply(stop.signal, libraries_changed=library))
+            if library:
+                self.libraries_changed = False
         self.waiting = False
         self.current = stop.debug
         self.stepping = False
@@ -138,6 +164,12 @@ class GdbStub:
             assert isinstance(packet, bytes)
             text = packet.decode("latin-1")
             reply = self._command(text, stop)
+            if reply is RESUME and self.libraries_changed:
+                # Not run yet: first the change gdb has not been told of (it re-reads
+                # the list and resumes again, unless it stops on library events).
+                self.libraries_changed = False
+                self._reply(rsp.stop_reply(rsp.SIGTRAP, libraries_changed=True), request=text)
+                continue
             if reply is RESUME:
                 self.waiting = True
                 self.conn.watch(self._interrupt)
@@ -210,11 +242,21 @@ class _EngineDebug:
             return
         self.ins.pause("breakpoint")
 
+    def add_modules(self, modules: list[ModuleInfo]) -> None:
+        """Libraries the TA dlopened (the follower, outside emulation, before this
+        listener's on_pause or on_enter, which tell gdb)."""
+        if self.stub.detached:
+            return
+        self.modules = [*self.modules, *modules]
+        self.stub.libraries_changed = True
+
     def on_enter(self, pc: int, x0: int, x1: int, x2: int, x3: int) -> None:
         stub = self.stub
         self.panic_regs = None
         if not stub.detached and (not stub.conn.connected or stub.stepping or stub.interrupt_pending):
             stub.stop(_Stop(self, rsp.SIGTRAP))
+        else:  # e.g. a new instance: gdb re-reads the list before it runs
+            stub.library_event(self)
         self.resume()
 
     def resume(self) -> None:
@@ -227,6 +269,10 @@ class _EngineDebug:
             self.ins.step()
 
     def on_pause(self, reason: str) -> None:
+        if reason == MODULES and not self.stub.interrupt_pending:
+            self.stub.library_event(self)  # right after a dlopen's syscall
+            self.resume()
+            return
         self.skip_at = None
         signal = rsp.SIGINT if reason == "interrupt" else rsp.SIGTRAP
         self.stub.stop(_Stop(self, signal))

@@ -5,7 +5,8 @@ A trace spec is a comma-separated list of levels:
 - ``log``: TA log lines (and entries into the TA, with their results);
 - ``syscalls``: every syscall with decoded arguments and result (includes ``log``);
 - ``calls`` or ``calls:PATTERN``: entry and exit of the TA's functions by symbol
-  (fnmatch pattern on the name, default all), with x0-x3 in and x0 out;
+  (fnmatch pattern on the name, default all), with x0-x3 in and x0 out; functions of
+  its TA libraries too, including those it dlopens (hooked as they are mapped);
 - ``insn:WHERE`` or ``insn:WHERE:N``: every instruction inside a function (by symbol) or
   an address range ``0xSTART-0xEND``, at most N lines per window (default 1000);
 - ``all``: ``syscalls,calls``.
@@ -106,8 +107,9 @@ class Tracer:
     def out(self) -> IO[str]:
         return self._out if self._out is not None else sys.stderr  # resolved late: pytest capture
 
-    def attach(self, instance: TaInstance, modules: list[ModuleInfo]) -> None:
-        _InstanceTrace(self, instance, modules, instance.engine.instrument())
+    def attach(self, instance: TaInstance, modules: list[ModuleInfo]) -> _InstanceTrace:
+        """Trace instance; the result takes the modules it dlopens later (add_modules)."""
+        return _InstanceTrace(self, instance, modules, instance.engine.instrument())
 
     def emit(self, ta: str, event: dict[str, Any], text: str) -> None:
         record = {"ta": ta, **event} if self.pid is None else {"ta": ta, "pid": self.pid, **event}
@@ -137,14 +139,30 @@ class _InstanceTrace:
     modules: list[ModuleInfo]
     ins: Instrument
     stack: list[_Frame] = field(default_factory=list)
+    #: Function starts whose calls need no return hook (see _hook_calls).
+    quiet: set[int] = field(default_factory=set)
+    #: Instruction windows named by a function no module has (yet: a dlopen may bring it).
+    unresolved: list[tuple[str, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.ta = str(self.instance.uuid)
         spec = self.tracer.spec
         self.ins.add_listener(self)
         if spec.calls:
-            self._hook_calls(spec.calls)
+            self._hook_calls(spec.calls, self.modules)
         for where, limit in spec.insn:
+            if not self._hook_window(where, limit):
+                self._emit({"ev": "note", "text": f"insn:{where}: no such function or range"},
+                           f"-- insn:{where}: no function of that name (or bad range) in this TA")
+
+    def add_modules(self, modules: list[ModuleInfo]) -> None:
+        """Libraries the TA dlopened: their symbols, calls and instruction windows."""
+        self.modules = [*self.modules, *modules]
+        spec = self.tracer.spec
+        if spec.calls:
+            self._hook_calls(spec.calls, modules)
+        pending, self.unresolved = self.unresolved, []
+        for where, limit in pending:
             self._hook_window(where, limit)
 
     def _emit(self, event: dict[str, Any], text: str) -> None:
@@ -199,13 +217,18 @@ class _InstanceTrace:
                 return module.symbolize(addr)
         return "?"
 
-    def _hook_calls(self, patterns: tuple[str, ...]) -> None:
+    def _hook_calls(self, patterns: tuple[str, ...], modules: list[ModuleInfo]) -> None:
+        """Entry hooks on the traced functions of modules, return hooks at their calls.
+
+        A call from one module into another goes through a PLT stub or a function
+        pointer, never straight to a function start, so the modules of a later dlopen
+        need no hooks in the modules already there."""
         starts: dict[int, str] = {}
         traced: set[int] = set()
-        #: Functions whose calls need no return hook: untraced and without tail calls
-        #: (a tail call may reach a traced function that returns to this call site).
-        quiet: set[int] = set()
-        for module in self.modules:
+        # Functions whose calls need no return hook: untraced and without tail calls
+        # (a tail call may reach a traced function that returns to this call site).
+        quiet = self.quiet
+        for module in modules:
             for addr, sym in module.functions():
                 starts[addr] = sym.name
                 if any(fnmatch.fnmatchcase(sym.name, p) for p in patterns):
@@ -214,7 +237,7 @@ class _InstanceTrace:
                     quiet.add(addr)
         for addr in sorted(traced):
             self.ins.code_hook(addr, addr, self._make_entry(starts[addr]))
-        for module in self.modules:
+        for module in modules:
             for lo, hi in module.code:
                 for site, target in return_sites(self._peek(lo, hi - lo), lo):
                     if target not in quiet:
@@ -266,12 +289,13 @@ class _InstanceTrace:
                     return addr, addr + max(sym.size, 4)
         return None
 
-    def _hook_window(self, where: str, limit: int) -> None:
+    def _hook_window(self, where: str, limit: int) -> bool:
+        """Hook the window; False if no module has it (another TA may, or a library
+        this one dlopens later: it is looked for again then)."""
         window = self._window(where)
-        if window is None:  # another TA may have it: say so, do not fail the run
-            self._emit({"ev": "note", "text": f"insn:{where}: no such function or range"},
-                       f"-- insn:{where}: no function of that name (or bad range) in this TA")
-            return
+        if window is None:
+            self.unresolved.append((where, limit))
+            return False
         lo, hi = window
         state = {"left": limit, "handle": 0}
 
@@ -290,3 +314,4 @@ class _InstanceTrace:
             if state["left"] == 0:
                 self.ins.remove_hook(state["handle"])
         state["handle"] = self.ins.code_hook(lo, hi - 1, step)
+        return True
