@@ -8,6 +8,7 @@ symbols looked up in load order over every module (RTLD_GLOBAL), and
 """
 from __future__ import annotations
 
+import mmap
 import uuid as _uuid
 from collections.abc import Callable
 
