@@ -171,7 +171,6 @@ class _Parser:
         return ok
 
     def run(self) -> tuple[SignedInfo, bytes]:
-        data = self.data
         offs = 0
         shdr, shdr_raw, algo, shdr_size = self.read_shdr(offs)
         key = self.root_key
