@@ -168,12 +168,12 @@ class Engine:
 
     def _on_map(self, region: Region) -> None:
         ptr = ctypes.addressof(ctypes.c_char.from_buffer(region.buf)) + region.buf_offset
-        parked = self._parked.pop((region.start, region.size), None)
+        key = (region.start, region.size)
+        parked = self._parked.get(key)
         if parked is not None and parked[0] == ptr:
+            del self._parked[key]
             return  # the same pages again: the Unicorn mapping is still there
-        if parked is not None:
-            self._parked[(region.start, region.size)] = parked  # evicted just below
-        self._evict_parked(region.start, region.end)
+        self._evict_parked(region.start, region.end)  # other pages were parked there
         for key in [k for k in self._deferred if k[0] < region.end and region.start < k[0] + k[1]]:
             del self._deferred[key]  # no way round it: unmap now
             uclib.uc_mem_unmap(self._uch, key[0], key[1])
